@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -37,6 +38,9 @@ Address parse_address(const std::string& text);
 struct ListenOptions {
     int backlog = 1024;
     bool reuse_port = false;
+    // Bind without listen(): proves the address is free without joining a SO_REUSEPORT
+    // group (the master probes reuse_port addresses this way before forking).
+    bool bind_only = false;
 };
 
 // Opens, binds and listens; returns a non-blocking, close-on-exec fd. Throws AddressError

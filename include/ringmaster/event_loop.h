@@ -70,6 +70,14 @@ public:
     virtual void on_wake() = 0;
 };
 
+// Runs once per loop iteration, after the ready completions were handled and before the
+// loop submits and waits: where sends queued by many callbacks go out as one batch.
+class BeforeWaitHandler {
+public:
+    virtual ~BeforeWaitHandler() = default;
+    virtual void before_wait() = 0;
+};
+
 struct LoopStats {
     uint64_t iterations = 0;
     uint64_t submissions = 0;  // io_uring SQEs submitted, or epoll_ctl/syscalls issued
@@ -135,6 +143,17 @@ public:
     virtual void set_wake_handler(WakeHandler* handler) = 0;
 
     virtual LoopStats stats() const = 0;
+
+    void set_before_wait(BeforeWaitHandler* handler) { before_wait_ = handler; }
+
+protected:
+    // Backends call this at the end of every iteration, before submitting and waiting.
+    void run_before_wait() {
+        if (before_wait_) before_wait_->before_wait();
+    }
+
+private:
+    BeforeWaitHandler* before_wait_ = nullptr;
 };
 
 // Monotonic time in nanoseconds (CLOCK_MONOTONIC).

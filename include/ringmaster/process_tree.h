@@ -32,6 +32,10 @@ public:
     virtual void on_worker_exit(const WorkerSlotInfo& slot, int pid, int wait_status) {
         (void)slot; (void)pid; (void)wait_status;
     }
+    // Names the calling process in ps/top ("ringmaster: manager  start.php"). Called in the
+    // master, the manager and each worker (before run_worker). The glue uses
+    // cli_set_process_title; the default does nothing.
+    virtual void set_process_title(const std::string& title) { (void)title; }
 };
 
 enum class CommandVerb { start, stop, restart, reload, status, connections, help };

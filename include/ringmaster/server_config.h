@@ -20,6 +20,7 @@ struct WorkerGroupConfig {
     std::string group;
     std::optional<Address> listen;  // empty for a Worker with no address
     unsigned max_requests = 0;      // retire (start-before-stop) after this many messages
+    int backlog = 1024;             // listen() backlog (context option socket.backlog)
 };
 
 struct ServerConfig {

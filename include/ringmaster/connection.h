@@ -1,0 +1,146 @@
+// One TCP (or unix) connection in a worker: its socket, its codec, its queue of outgoing
+// chunks and its lifecycle. It turns loop completions into events for the layer above (the
+// PHP glue) and enforces the send-buffer and package limits. Accepted and outgoing
+// connections share this class.
+#pragma once
+
+#include <sys/uio.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "ringmaster/codec.h"
+#include "ringmaster/event_loop.h"
+#include "ringmaster/out_chunk.h"
+
+namespace ringmaster {
+
+class Connection;
+
+// What the layer above hears about a connection. One implementation per Worker (accepted
+// connections) or per outgoing connection.
+class ConnectionEvents {
+public:
+    virtual ~ConnectionEvents() = default;
+    virtual void on_connected(Connection& c) = 0;  // accepted, or outgoing connect succeeded
+    virtual void on_message(Connection& c, std::string_view message) = 0;
+    virtual void on_close(Connection& c) = 0;      // once, after the socket is closed
+    // code: Workerman-compatible error codes (see ConnectionError).
+    virtual void on_error(Connection& c, int code, const std::string& message) = 0;
+    virtual void on_buffer_full(Connection& c) = 0;
+    virtual void on_buffer_drain(Connection& c) = 0;
+    // The connection object is about to be freed: drop every pointer to it.
+    virtual void on_released(Connection& c) = 0;
+};
+
+// Workerman's error codes, so onError handlers written for it keep working.
+enum ConnectionError {
+    kConnectFail = 1,
+    kSendFail = 2,
+    kProtocolError = 3,  // Ringmaster: malformed or oversized input
+};
+
+enum class ConnectionState { connecting, established, closing, closed };
+
+struct ConnectionCounters {
+    uint64_t bytes_in = 0;
+    uint64_t bytes_out = 0;
+    uint64_t messages_in = 0;
+};
+
+// Called once per connection when it is freed, so the worker can drop it from its registry.
+class ConnectionRegistry {
+public:
+    virtual ~ConnectionRegistry() = default;
+    virtual void connection_ended(Connection& c) = 0;
+    // Sends queued during a callback are submitted together once the callback returns.
+    virtual void schedule_flush(Connection& c) = 0;
+};
+
+class Connection final : private SocketHandler, private CodecOutput {
+public:
+    static constexpr size_t kDefaultMaxSendBuffer = 1024 * 1024;
+    static constexpr size_t kDefaultMaxPackage = 10 * 1024 * 1024;
+
+    Connection(uint64_t id, int fd, EventLoop& loop, std::unique_ptr<Codec> codec,
+               ConnectionEvents* events, ConnectionRegistry* registry);
+    ~Connection() override;
+
+    // Accepted sockets: starts receiving and reports on_connected.
+    void start_accepted();
+    // Outgoing sockets: starts the non-blocking connect.
+    void start_connect(const sockaddr* addr, socklen_t len);
+
+    // Queues a message framed by the codec. Returns false if it was dropped (connection
+    // closing/closed, or the send buffer is full: then on_error(kSendFail) is reported).
+    bool send_message(OutChunk payload);
+    // Queues bytes as they are, without framing.
+    bool send_raw(OutChunk bytes);
+    // Sends what is queued, then closes (Workerman's close()).
+    void close();
+    // Closes now, dropping queued data (Workerman's destroy()).
+    void destroy();
+    void pause_receive();
+    void resume_receive();
+    // Submits the queued chunks if nothing is in flight (called by the registry's flush).
+    void flush();
+
+    uint64_t id() const { return id_; }
+    int fd() const { return fd_; }
+    ConnectionState state() const { return state_; }
+    const char* state_name() const;
+    bool receiving_paused() const { return paused_; }
+    size_t queued_bytes() const { return queued_bytes_; }
+    size_t buffered_input() const { return codec_->buffered(); }
+    bool idle() const;  // nothing queued, nothing half-received
+    const ConnectionCounters& counters() const { return counters_; }
+    Codec& codec() { return *codec_; }
+    ConnectionEvents* events() const { return events_; }
+    void set_events(ConnectionEvents* events) { events_ = events; }
+
+    size_t max_send_buffer = kDefaultMaxSendBuffer;
+    void* user_data = nullptr;  // the glue's object for this connection
+
+private:
+    // SocketHandler
+    void on_receive(const char* data, size_t len) override;
+    void on_receive_end(int error) override;
+    void on_send_done(ssize_t result) override;
+    void on_connect_done(int result) override;
+    void on_cancelled() override;
+    // CodecOutput
+    void deliver(std::string_view message) override;
+    void reply(OutChunk chunk) override;
+    void protocol_error(int code, const std::string& reason) override;
+
+    bool accepts_user_data();
+    bool enqueue(OutChunk chunk, bool user_data_part);
+    void submit_send();
+    void begin_teardown();
+
+    uint64_t id_;
+    int fd_;
+    EventLoop& loop_;
+    std::unique_ptr<Codec> codec_;
+    ConnectionEvents* events_;
+    ConnectionRegistry* registry_;
+    ConnectionState state_ = ConnectionState::connecting;
+    ConnectionCounters counters_;
+
+    std::deque<OutChunk> queue_;
+    size_t queued_bytes_ = 0;
+    static constexpr int kMaxIov = 64;
+    iovec iov_[kMaxIov];
+    bool send_in_flight_ = false;
+    bool flush_scheduled_ = false;
+    bool buffer_full_reported_ = false;
+    bool paused_ = false;
+    bool receiving_ = false;
+    bool tearing_down_ = false;
+    bool close_reported_ = false;
+};
+
+}  // namespace ringmaster

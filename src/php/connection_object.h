@@ -1,0 +1,45 @@
+// The C++ side of a Ringmaster\TcpConnection object: the core connection it speaks for (null
+// once that connection has been freed), its owner, and per-connection callback overrides.
+#pragma once
+
+#include "php_call.h"
+#include "ringmaster/connection.h"
+#include "worker_object.h"
+
+namespace ringmaster::php {
+
+struct ConnectionObject {
+    Connection* conn = nullptr;
+    WorkerObject* worker = nullptr;  // the accepting Worker (null for outgoing connections)
+    uint64_t id = 0;
+    Callback callbacks[kCallbackSlots];  // only onMessage..onBufferDrain are used
+    zend_object* self = nullptr;
+    // pipe(): where received messages go, and who to resume when our buffer drains.
+    zend_object* pipe_to = nullptr;
+    zend_object* pipe_from = nullptr;
+
+    // The callback for `slot`: the connection's own if set, else its worker's.
+    Callback* callback(CallbackSlot slot) {
+        if (!callbacks[slot].empty()) return &callbacks[slot];
+        if (worker && !worker->callbacks[slot].empty()) return &worker->callbacks[slot];
+        return nullptr;
+    }
+};
+
+struct ConnectionZObj {
+    ConnectionObject* impl;
+    zend_object std;
+};
+
+inline ConnectionObject* connection_from(zend_object* obj) {
+    return reinterpret_cast<ConnectionZObj*>(reinterpret_cast<char*>(obj) -
+                                             XtOffsetOf(ConnectionZObj, std))->impl;
+}
+
+// Delivers one decoded message (any PHP value) to the connection's pipe or onMessage.
+void dispatch_message(ConnectionObject& co, zval* message);
+
+// Creates the PHP object for a new core connection and links both ways.
+zend_object* connection_object_create(Connection& c, WorkerObject* worker, const char* protocol);
+
+}  // namespace ringmaster::php

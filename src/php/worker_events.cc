@@ -1,0 +1,144 @@
+// How a Worker's connections reach PHP: each core connection event becomes the matching
+// callback (the connection's own, else its Worker's), and $worker->connections is kept.
+#include "php_ringmaster.h"  // first: the Zend headers below need php.h
+
+#include "connection_object.h"
+#include "user_protocol.h"
+#include "worker_object.h"
+#include "worker_process.h"
+
+namespace ringmaster::php {
+namespace {
+
+ConnectionObject* object_of(Connection& c) {
+    return c.user_data ? connection_from(static_cast<zend_object*>(c.user_data)) : nullptr;
+}
+
+size_t default_max_package() {
+    zval* d = zend_read_static_property(ringmaster_tcp_connection_ce, "defaultMaxPackageSize",
+                                        sizeof("defaultMaxPackageSize") - 1, 1);
+    zend_long v = d ? zval_get_long(d) : 0;
+    return v > 0 ? size_t(v) : 0;
+}
+
+void call1(Callback* cb, zend_object* obj) {
+    if (!cb) return;
+    zval arg;
+    ZVAL_OBJ(&arg, obj);
+    cb->call(1, &arg);
+}
+
+}  // namespace
+
+std::unique_ptr<Codec> WorkerObject::make_codec() {
+    switch (protocol) {
+        case ProtocolKind::text: return make_text_codec(default_max_package());
+        case ProtocolKind::frame: return make_frame_codec(default_max_package());
+        case ProtocolKind::user: return make_user_codec(protocol_class, default_max_package());
+        default: return make_raw_codec();
+    }
+}
+
+void WorkerObject::configure(Connection& c) { attach_user_codec(c); }
+
+void WorkerObject::on_connected(Connection& c) {
+    const char* scheme = address ? address->scheme.c_str() : "tcp";
+    zend_object* obj = connection_object_create(c, this, scheme);
+    zval* list = declared_property(self, "connections");
+    if (list && Z_TYPE_P(list) == IS_ARRAY) {
+        SEPARATE_ARRAY(list);
+        zval v;
+        ZVAL_OBJ_COPY(&v, obj);
+        zend_hash_index_update(Z_ARRVAL_P(list), zend_ulong(c.id()), &v);
+    }
+    if (!callbacks[kOnConnect].empty()) call1(&callbacks[kOnConnect], obj);
+}
+
+void WorkerObject::on_message(Connection& c, std::string_view message) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    note_message();
+    zval args[2];
+    ZVAL_STRINGL_FAST(&args[1], message.data(), message.size());
+    dispatch_message(*co, &args[1]);
+    zval_ptr_dtor(&args[1]);
+}
+
+void dispatch_message(ConnectionObject& co, zval* message) {
+    if (co.pipe_to) {
+        ConnectionObject* dst = connection_from(co.pipe_to);
+        if (dst->conn) {
+            zend_string* s = zval_get_string(message);
+            dst->conn->send_message(OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s, [](void* p) {
+                zend_string_release(static_cast<zend_string*>(p));
+            }));
+        }
+        return;
+    }
+    Callback* cb = co.callback(kOnMessage);
+    if (!cb) return;
+    zval args[2];
+    ZVAL_OBJ(&args[0], co.self);
+    ZVAL_COPY_VALUE(&args[1], message);
+    cb->call(2, args);
+}
+
+void WorkerObject::on_close(Connection& c) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    if (co->pipe_to) {
+        ConnectionObject* dst = connection_from(co->pipe_to);
+        if (dst->conn) dst->conn->close();
+    }
+    call1(co->callback(kOnClose), co->self);
+    zval* list = declared_property(self, "connections");
+    if (list && Z_TYPE_P(list) == IS_ARRAY) {
+        SEPARATE_ARRAY(list);
+        zend_hash_index_del(Z_ARRVAL_P(list), zend_ulong(c.id()));
+    }
+}
+
+void WorkerObject::on_error(Connection& c, int code, const std::string& message) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    Callback* cb = co->callback(kOnError);
+    if (!cb) return;
+    zval args[3];
+    ZVAL_OBJ(&args[0], co->self);
+    ZVAL_LONG(&args[1], code);
+    ZVAL_STRINGL(&args[2], message.data(), message.size());
+    cb->call(3, args);
+    zval_ptr_dtor(&args[2]);
+}
+
+void WorkerObject::on_buffer_full(Connection& c) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    if (co->pipe_from) {
+        ConnectionObject* src = connection_from(co->pipe_from);
+        if (src->conn) src->conn->pause_receive();
+    }
+    call1(co->callback(kOnBufferFull), co->self);
+}
+
+void WorkerObject::on_buffer_drain(Connection& c) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    if (co->pipe_from) {
+        ConnectionObject* src = connection_from(co->pipe_from);
+        if (src->conn) src->conn->resume_receive();
+    }
+    call1(co->callback(kOnBufferDrain), co->self);
+}
+
+void WorkerObject::on_released(Connection& c) {
+    ConnectionObject* co = object_of(c);
+    c.user_data = nullptr;
+    if (!co) return;
+    co->conn = nullptr;
+    if (co->pipe_to) OBJ_RELEASE(std::exchange(co->pipe_to, nullptr));
+    if (co->pipe_from) OBJ_RELEASE(std::exchange(co->pipe_from, nullptr));
+    OBJ_RELEASE(co->self);  // the reference the core held since on_connected
+}
+
+}  // namespace ringmaster::php
