@@ -12,18 +12,25 @@ class TcpConnection
     public const STATUS_ESTABLISHED = 2;
     public const STATUS_CLOSING = 4;
     public const STATUS_CLOSED = 8;
+    /** websocket://: send text frames (the default) or binary frames, as in Workerman. */
+    public const BINARY_TYPE_BLOB = "\x81";
+    public const BINARY_TYPE_ARRAYBUFFER = "\x82";
 
     public int $id = 0;
     public ?Worker $worker = null;
     public string $protocol = '';
     public int $maxSendBufferSize = 1048576;
     public int $maxPackageSize = 10485760;
+    public string $websocketType = "\x81";
 
     public mixed $onMessage = null;
     public mixed $onClose = null;
     public mixed $onError = null;
     public mixed $onBufferFull = null;
     public mixed $onBufferDrain = null;
+    public mixed $onWebSocketConnect = null;
+    public mixed $onWebSocketPing = null;
+    public mixed $onWebSocketPong = null;
 
     public static int $defaultMaxSendBufferSize = 1048576;
     public static int $defaultMaxPackageSize = 10485760;

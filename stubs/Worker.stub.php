@@ -35,6 +35,10 @@ class Worker
     public mixed $onError = null;
     public mixed $onBufferFull = null;
     public mixed $onBufferDrain = null;
+    /** websocket://: the opening handshake arrived; close the connection to refuse it. */
+    public mixed $onWebSocketConnect = null;
+    public mixed $onWebSocketPing = null;
+    public mixed $onWebSocketPong = null;
 
     public static string $pidFile = '';
     public static string $logFile = '';

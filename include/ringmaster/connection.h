@@ -34,6 +34,19 @@ public:
     virtual void on_buffer_drain(Connection& c) = 0;
     // The connection object is about to be freed: drop every pointer to it.
     virtual void on_released(Connection& c) = 0;
+    // http:// requests and websocket:// events; the defaults suit raw protocols.
+    virtual void on_http_request(Connection& c, http::HttpRequest&& request) { (void)c, (void)request; }
+    // False refuses the handshake (the callback closed the connection).
+    virtual bool on_websocket_connect(Connection& c, const http::HttpRequest& request) {
+        (void)request;
+        return true;
+    }
+    virtual void on_websocket_message(Connection& c, std::string_view message, bool binary) {
+        (void)binary;
+        on_message(c, message);
+    }
+    virtual void on_websocket_ping(Connection& c, std::string_view payload) { (void)c, (void)payload; }
+    virtual void on_websocket_pong(Connection& c, std::string_view payload) { (void)c, (void)payload; }
 };
 
 // Workerman's error codes, so onError handlers written for it keep working.
@@ -87,6 +100,8 @@ public:
     void resume_receive();
     // Submits the queued chunks if nothing is in flight (called by the registry's flush).
     void flush();
+    // http://: the answer to the current request is queued; the next request may come.
+    void response_sent() { codec_->response_sent(*this); }
 
     uint64_t id() const { return id_; }
     int fd() const { return fd_; }
@@ -115,6 +130,13 @@ private:
     void deliver(std::string_view message) override;
     void reply(OutChunk chunk) override;
     void protocol_error(int code, const std::string& reason) override;
+    void deliver_request(http::HttpRequest&& request) override;
+    bool accept_websocket(const http::HttpRequest& request) override;
+    void reply_first(OutChunk chunk) override;
+    void deliver_websocket(std::string_view message, bool binary) override;
+    void websocket_ping(std::string_view payload) override;
+    void websocket_pong(std::string_view payload) override;
+    void websocket_closed(uint16_t code, std::string_view reason) override;
 
     bool accepts_user_data();
     bool enqueue(OutChunk chunk, bool user_data_part);

@@ -86,6 +86,45 @@ void Connection::protocol_error(int code, const std::string& reason) {
     close();
 }
 
+void Connection::deliver_request(http::HttpRequest&& request) {
+    if (state_ != ConnectionState::established) return;
+    ++counters_.messages_in;
+    events_->on_http_request(*this, std::move(request));
+}
+
+bool Connection::accept_websocket(const http::HttpRequest& request) {
+    if (state_ != ConnectionState::established) return false;
+    return events_->on_websocket_connect(*this, request) && state_ == ConnectionState::established;
+}
+
+void Connection::reply_first(OutChunk chunk) {
+    // Nothing queued is in the kernel's hands yet (sends are submitted before the loop
+    // waits, and none was before the handshake), so the 101 can go first.
+    if (send_in_flight_ || tearing_down_) return reply(std::move(chunk));
+    queued_bytes_ += chunk.size();
+    queue_.push_front(std::move(chunk));
+    if (!flush_scheduled_) {
+        flush_scheduled_ = true;
+        registry_->schedule_flush(*this);
+    }
+}
+
+void Connection::deliver_websocket(std::string_view message, bool binary) {
+    if (state_ != ConnectionState::established) return;
+    ++counters_.messages_in;
+    events_->on_websocket_message(*this, message, binary);
+}
+
+void Connection::websocket_ping(std::string_view payload) {
+    if (state_ == ConnectionState::established) events_->on_websocket_ping(*this, payload);
+}
+
+void Connection::websocket_pong(std::string_view payload) {
+    if (state_ == ConnectionState::established) events_->on_websocket_pong(*this, payload);
+}
+
+void Connection::websocket_closed(uint16_t, std::string_view) { close(); }
+
 void Connection::on_receive_end(int error) {
     receiving_ = false;
     // The peer is gone (or the socket failed): what is still queued cannot be delivered.

@@ -12,6 +12,7 @@ extern "C" {
 #include "connection_object.h"
 #include "property_decl.h"
 #include "user_protocol.h"
+#include "http_send.h"
 #include "worker_process.h"
 
 zend_class_entry* ringmaster_tcp_connection_ce;
@@ -51,9 +52,15 @@ zval* connection_write_property(zend_object* obj, zend_string* name, zval* value
             return &EG(error_zval);
         }
     }
+    // Properties this handler acts on get no run-time cache slot: with one, the VM would
+    // write them directly the next time the same line runs and never call us again.
+    if (slot >= kOnMessage || zend_string_equals_literal(name, "maxSendBufferSize")) cache = nullptr;
     zval* result = zend_std_write_property(obj, name, value, cache);
     if (co->conn && !EG(exception) && zend_string_equals_literal(name, "maxSendBufferSize"))
         co->conn->max_send_buffer = size_t(zval_get_long(value));
+    if (co->conn && !EG(exception) && zend_string_equals_literal(name, "websocketType"))
+        co->conn->codec().set_binary(Z_TYPE_P(value) == IS_STRING && Z_STRLEN_P(value) == 1 &&
+                                     Z_STRVAL_P(value)[0] == '\x82');
     return result;
 }
 
@@ -123,6 +130,7 @@ PHP_METHOD(Ringmaster_TcpConnection, send) {
     if (!c || c->state() == ConnectionState::closed || c->state() == ConnectionState::closing)
         RETURN_FALSE;
     bool connecting = c->state() == ConnectionState::connecting;
+    if (!raw && c->codec().kind() == ProtocolKind::http) RETURN_BOOL(http_send(*c, data));
     if (!raw && c->codec().kind() == ProtocolKind::user && co->worker) {
         // A PHP protocol class frames the data itself: its encode() result goes out as is.
         zval encoded;
@@ -149,7 +157,12 @@ PHP_METHOD(Ringmaster_TcpConnection, close) {
     ZEND_PARSE_PARAMETERS_END();
     Connection* c = live(ZEND_THIS);
     if (!c) return;
-    if (data && Z_TYPE_P(data) != IS_NULL) queue(c, data, raw);
+    if (data && Z_TYPE_P(data) != IS_NULL) {
+        if (!raw && c->codec().kind() == ProtocolKind::http)
+            http_send(*c, data);
+        else
+            queue(c, data, raw);
+    }
     c->close();
 }
 
@@ -275,6 +288,9 @@ void ringmaster_register_connection_class() {
     zend_declare_class_constant_long(c, "STATUS_ESTABLISHED", sizeof("STATUS_ESTABLISHED") - 1, 2);
     zend_declare_class_constant_long(c, "STATUS_CLOSING", sizeof("STATUS_CLOSING") - 1, 4);
     zend_declare_class_constant_long(c, "STATUS_CLOSED", sizeof("STATUS_CLOSED") - 1, 8);
+    zend_declare_class_constant_stringl(c, "BINARY_TYPE_BLOB", sizeof("BINARY_TYPE_BLOB") - 1, "\x81", 1);
+    zend_declare_class_constant_stringl(c, "BINARY_TYPE_ARRAYBUFFER",
+                                        sizeof("BINARY_TYPE_ARRAYBUFFER") - 1, "\x82", 1);
 
     declare_long(c, "id", 0);  // first declared property: OBJ_PROP_NUM(obj, 0)
     {
@@ -288,6 +304,7 @@ void ringmaster_register_connection_class() {
     declare_str(c, "protocol", "");
     declare_long(c, "maxSendBufferSize", 1048576);
     declare_long(c, "maxPackageSize", 10485760);
+    declare_str(c, "websocketType", "\x81");
     for (int i = kOnMessage; i < kCallbackSlots; ++i) declare_mixed_null(c, kCallbackNames[i]);
     declare_long(c, "defaultMaxSendBufferSize", 1048576, ZEND_ACC_PUBLIC | ZEND_ACC_STATIC);
     declare_long(c, "defaultMaxPackageSize", 10485760, ZEND_ACC_PUBLIC | ZEND_ACC_STATIC);

@@ -7,6 +7,7 @@ extern "C" {
 
 #include <string_view>
 
+#include "http_objects.h"
 #include "ringmaster/event_loop.h"
 
 namespace {
@@ -35,6 +36,7 @@ PHP_MINIT_FUNCTION(ringmaster) {
     ringmaster_register_connection_class();
     ringmaster_register_timer_class();
     ringmaster_register_server_class();
+    ringmaster_register_http_classes();
     return SUCCESS;
 }
 

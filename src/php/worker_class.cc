@@ -26,7 +26,8 @@ namespace ringmaster::php {
 
 const char* const kCallbackNames[kCallbackSlots] = {
     "onWorkerStart", "onWorkerStop", "onWorkerReload", "onConnect",    "onMessage",
-    "onClose",       "onError",      "onBufferFull",   "onBufferDrain"};
+    "onClose",       "onError",      "onBufferFull",   "onBufferDrain",
+    "onWebSocketConnect", "onWebSocketPing", "onWebSocketPong"};
 
 int callback_slot(zend_string* name) {
     if (ZSTR_LEN(name) < 3 || ZSTR_VAL(name)[0] != 'o' || ZSTR_VAL(name)[1] != 'n') return -1;
@@ -80,6 +81,9 @@ zval* worker_write_property(zend_object* obj, zend_string* name, zval* value, vo
                             ZSTR_VAL(name), why.c_str());
             return &EG(error_zval);
         }
+        // No run-time cache slot: with one, the VM would write this property directly the
+        // next time the same line runs (a loop, a second connection) and skip this check.
+        cache = nullptr;
     }
     return zend_std_write_property(obj, name, value, cache);
 }
@@ -90,6 +94,7 @@ void resolve_protocol(WorkerObject* w, const std::string& scheme, const std::str
     static const struct { const char* name; ProtocolKind kind; } builtin[] = {
         {"tcp", ProtocolKind::tcp},   {"unix", ProtocolKind::tcp},
         {"text", ProtocolKind::text}, {"frame", ProtocolKind::frame},
+        {"http", ProtocolKind::http}, {"websocket", ProtocolKind::websocket},
     };
     for (auto& b : builtin)
         if (scheme == b.name) {
@@ -107,7 +112,7 @@ void resolve_protocol(WorkerObject* w, const std::string& scheme, const std::str
         }
     }
     throw AddressError("Invalid address '" + original + "': unknown protocol '" + scheme +
-                       "' (built in: tcp, text, frame, unix; or a class with static "
+                       "' (built in: tcp, text, frame, http, websocket, unix; or a class with static "
                        "input/decode/encode)");
 }
 

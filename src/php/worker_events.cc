@@ -3,6 +3,7 @@
 #include "php_ringmaster.h"  // first: the Zend headers below need php.h
 
 #include "connection_object.h"
+#include "http_objects.h"
 #include "user_protocol.h"
 #include "worker_object.h"
 #include "worker_process.h"
@@ -35,6 +36,8 @@ std::unique_ptr<Codec> WorkerObject::make_codec() {
         case ProtocolKind::text: return make_text_codec(default_max_package());
         case ProtocolKind::frame: return make_frame_codec(default_max_package());
         case ProtocolKind::user: return make_user_codec(protocol_class, default_max_package());
+        case ProtocolKind::http: return make_http_codec(default_max_package());
+        case ProtocolKind::websocket: return make_websocket_codec(default_max_package());
         default: return make_raw_codec();
     }
 }
@@ -139,6 +142,55 @@ void WorkerObject::on_released(Connection& c) {
     if (co->pipe_to) OBJ_RELEASE(std::exchange(co->pipe_to, nullptr));
     if (co->pipe_from) OBJ_RELEASE(std::exchange(co->pipe_from, nullptr));
     OBJ_RELEASE(co->self);  // the reference the core held since on_connected
+}
+
+void WorkerObject::on_http_request(Connection& c, http::HttpRequest&& request) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    note_message();
+    zval req;
+    http_request_object_create(&req, std::move(request));
+    dispatch_message(*co, &req);
+    zval_ptr_dtor(&req);
+}
+
+bool WorkerObject::on_websocket_connect(Connection& c, const http::HttpRequest& request) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return false;
+    Callback* cb = co->callback(kOnWebSocketConnect);
+    if (!cb) return true;
+    zval args[2];
+    ZVAL_OBJ(&args[0], co->self);
+    http::HttpRequest copy = request;
+    http_request_object_create(&args[1], std::move(copy));
+    cb->call(2, args);
+    zval_ptr_dtor(&args[1]);
+    // Refusing is closing the connection from the callback, as in Workerman.
+    return c.state() == ConnectionState::established;
+}
+
+void WorkerObject::on_websocket_ping(Connection& c, std::string_view payload) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    if (Callback* cb = co->callback(kOnWebSocketPing)) {
+        zval args[2];
+        ZVAL_OBJ(&args[0], co->self);
+        ZVAL_STRINGL(&args[1], payload.data(), payload.size());
+        cb->call(2, args);
+        zval_ptr_dtor(&args[1]);
+    }
+}
+
+void WorkerObject::on_websocket_pong(Connection& c, std::string_view payload) {
+    ConnectionObject* co = object_of(c);
+    if (!co) return;
+    if (Callback* cb = co->callback(kOnWebSocketPong)) {
+        zval args[2];
+        ZVAL_OBJ(&args[0], co->self);
+        ZVAL_STRINGL(&args[1], payload.data(), payload.size());
+        cb->call(2, args);
+        zval_ptr_dtor(&args[1]);
+    }
 }
 
 }  // namespace ringmaster::php

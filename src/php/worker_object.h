@@ -16,7 +16,8 @@ namespace ringmaster::php {
 // Callback properties shared by Worker and TcpConnection, in one order.
 enum CallbackSlot {
     kOnWorkerStart, kOnWorkerStop, kOnWorkerReload, kOnConnect, kOnMessage, kOnClose,
-    kOnError, kOnBufferFull, kOnBufferDrain, kCallbackSlots
+    kOnError, kOnBufferFull, kOnBufferDrain, kOnWebSocketConnect, kOnWebSocketPing,
+    kOnWebSocketPong, kCallbackSlots
 };
 extern const char* const kCallbackNames[kCallbackSlots];
 // Index of a callback property name, or -1.
@@ -43,6 +44,10 @@ struct WorkerObject final : ListenerHooks, ConnectionEvents {
     void on_buffer_full(Connection& c) override;
     void on_buffer_drain(Connection& c) override;
     void on_released(Connection& c) override;
+    void on_http_request(Connection& c, http::HttpRequest&& request) override;
+    bool on_websocket_connect(Connection& c, const http::HttpRequest& request) override;
+    void on_websocket_ping(Connection& c, std::string_view payload) override;
+    void on_websocket_pong(Connection& c, std::string_view payload) override;
 
     zend_object* self = nullptr;  // the PHP object (not owned)
 };

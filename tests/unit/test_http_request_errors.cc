@@ -100,6 +100,30 @@ TEST_CASE("request smuggling shapes get 400 or 501", "[http][errors]") {
     CHECK(status_of("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX") == 400);
 }
 
+TEST_CASE("chunked framing is checked strictly", "[http][errors]") {
+    const std::string head = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    CHECK(status_of(head + "3\r\nabc\r\n0\r\n\r\n") == 0);
+    CHECK(status_of(head + "3\r\nabcXY0\r\n\r\n") == 400);   // data not followed by CRLF
+    CHECK(status_of(head + "3\nabc\r\n0\r\n\r\n") == 400);    // bare LF after size
+    CHECK(status_of(head + "3\r\nabc\n0\r\n\r\n") == 400);    // bare LF after data
+    CHECK(status_of(head + "0\r\n\n") == 400);                 // bare LF ending the body
+    CHECK(status_of(head + "0\r\nX: 1\n\r\n") == 400);         // bare LF in a trailer
+    CHECK(status_of(head + "-3\r\nabc\r\n0\r\n\r\n") == 400);
+}
+
+TEST_CASE("chunked trailers are not merged into the headers", "[http]") {
+    HttpRequestParser p;
+    REQUIRE(p.feed("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "2\r\nhi\r\n0\r\nContent-Length: 99\r\nX-T: 1\r\n\r\n"));
+    REQUIRE(p.has_request());
+    auto r = p.take_request();
+    CHECK(r.body() == "hi");
+    CHECK(r.chunked());
+    CHECK_FALSE(r.has_header("content-length"));
+    CHECK_FALSE(r.has_header("x-t"));
+    CHECK(r.header_count() == 2);
+}
+
 TEST_CASE("head size limit gives 431 at the exact byte", "[http][errors]") {
     HttpLimits limits;
     limits.max_head_bytes = 64;

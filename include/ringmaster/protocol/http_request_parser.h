@@ -85,7 +85,9 @@ private:
     size_t consume(std::string_view bytes);
     bool can_parse() const;
     bool parse_step(std::string_view bytes, size_t* used);
-    bool fail(int status, std::string_view reason);
+    // Records the first error; `earlier_in_stream` lets a byte-level check replace an error
+    // the library reported at a later position of the same call.
+    bool fail(int status, std::string_view reason, bool earlier_in_stream = false);
     bool check_head_bytes(std::string_view head_part);
     bool check_chunked_bytes(std::string_view body_part);
     bool finish_head();
@@ -108,6 +110,8 @@ private:
     uint8_t line_spaces_ = 0;
     uint8_t proto_matched_ = 0;
     bool in_request_line_ = true;
+    size_t header_lines_ = 0;
+    size_t line_len_ = 0;  // bytes of the current head line so far, CR included
     // Chunked framing check (Debian builds libhttp-parser non-strict, which tolerates
     // malformed chunk delimiters: a request-smuggling vector).
     uint8_t chunk_state_ = 0;

@@ -78,8 +78,8 @@ struct HttpRequestParser::Callbacks {
         HttpRequest& r = s.current_;
         if (s.phase_ == Phase::body) return 0;  // chunked trailers are dropped, never merged
         if (s.last_ != LastData::field) {
-            if (r.headers_.size() >= s.limits_.max_header_count)
-                return s.fail(431, "too many header fields") ? 0 : 1;
+            // The header count limit is enforced by check_head_bytes(); the head size limit
+            // bounds this vector meanwhile.
             r.headers_.emplace_back();
             r.headers_.back().name.off = static_cast<uint32_t>(r.buffer_.size());
             s.last_ = LastData::field;
@@ -157,8 +157,8 @@ HttpRequestParser::HttpRequestParser(const HttpLimits& limits)
 
 HttpRequestParser::~HttpRequestParser() = default;
 
-bool HttpRequestParser::fail(int status, std::string_view reason) {
-    if (error_.status == 0) error_ = HttpError{status, reason};
+bool HttpRequestParser::fail(int status, std::string_view reason, bool earlier_in_stream) {
+    if (error_.status == 0 || earlier_in_stream) error_ = HttpError{status, reason};
     return false;
 }
 
@@ -201,18 +201,24 @@ bool HttpRequestParser::parse_step(std::string_view bytes, size_t* used) {
     *used = n;
     const auto err = HTTP_PARSER_ERRNO(parser_.get());
     if (err == HPE_PAUSED) http_parser_pause(parser_.get(), 0);
-    if (failed()) return false;
 
+    // Our byte-level checks cover exactly the bytes the library consumed, also when it stopped
+    // on an error: a fault they find lies earlier in the stream and wins (see fail()), so the
+    // outcome does not depend on how the input was split.
     if (in_head) {
         // When the head just completed, the parser stopped on its final LF: check that too.
-        size_t scanned = (phase_ == Phase::body && n < len) ? n + 1 : n;
-        if (!check_head_bytes(bytes.substr(0, scanned))) return false;
-    } else if (current_.chunked_ || (!queue_.empty() && phase_ == Phase::idle && queue_.back().chunked_)) {
+        size_t scanned = (!failed() && phase_ == Phase::body && n < len) ? n + 1 : n;
+        check_head_bytes(bytes.substr(0, scanned));
+    } else if (current_.chunked_ ||
+               (!queue_.empty() && phase_ == Phase::idle && queue_.back().chunked_)) {
         // The first body call starts on the head's final LF, already checked.
         std::string_view part = bytes.substr(0, n);
         if (chunk_state_ == 0 && !part.empty()) part.remove_prefix(1), chunk_state_ = 1;
-        if (!check_chunked_bytes(part)) return false;
+        const bool completed = phase_ == Phase::idle;
+        // The library may have completed (and we queued) the message before the check ran.
+        if (!check_chunked_bytes(part) && completed) queue_.pop_back();
     }
+    if (failed()) return false;
     if (err == HPE_OK || err == HPE_PAUSED) return true;
 
     switch (err) {
@@ -248,23 +254,29 @@ bool HttpRequestParser::check_head_bytes(std::string_view head_part) {
     head_bytes_ += head_part.size();
     char prev = prev_head_char_;
     for (char c : head_part) {
-        if (c == '\n' && prev != '\r') return fail(400, "bare LF in request head");
-        if ((c == ' ' || c == '\t') && prev == '\n') return fail(400, "obsolete line folding");
+        if (c == '\n' && prev != '\r') return fail(400, "bare LF in request head", true);
+        if ((c == ' ' || c == '\t') && prev == '\n') return fail(400, "obsolete line folding", true);
+        // Header lines are counted where they end, a position that does not depend on how
+        // the input was split (the library's callbacks fire at chunk ends).
+        if (c == '\n' && !in_request_line_ && line_len_ > 1 &&
+            ++header_lines_ > limits_.max_header_count)
+            return fail(431, "too many header fields", true);
+        line_len_ = c == '\n' ? 0 : line_len_ + 1;
         prev = c;
         if (!in_request_line_) continue;
         // libhttp-parser (non-strict build) accepts any letters in place of "HTTP/".
         if (c == ' ') {
             ++line_spaces_;
         } else if (c == '\n' && line_spaces_ > 0) {
-            if (proto_matched_ != 5) return fail(400, "invalid HTTP version");
+            if (proto_matched_ != 5) return fail(400, "invalid HTTP version", true);
             in_request_line_ = false;
         } else if (line_spaces_ == 2 && proto_matched_ < 5) {
-            if (c != "HTTP/"[proto_matched_]) return fail(400, "invalid HTTP version");
+            if (c != "HTTP/"[proto_matched_]) return fail(400, "invalid HTTP version", true);
             ++proto_matched_;
         }
     }
     prev_head_char_ = prev;
-    if (head_bytes_ > limits_.max_head_bytes) return fail(431, "request head too large");
+    if (head_bytes_ > limits_.max_head_bytes) return fail(431, "request head too large", true);
     return true;
 }
 
@@ -365,6 +377,8 @@ void HttpRequestParser::finish_message() {
     prev_head_char_ = '\n';
     line_spaces_ = proto_matched_ = 0;
     in_request_line_ = true;
+    header_lines_ = 0;
+    line_len_ = 0;
 }
 
 // Shadow check of the chunked framing the library just consumed:
@@ -378,12 +392,12 @@ bool HttpRequestParser::check_chunked_bytes(std::string_view part) {
         bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
         switch (chunk_state_) {
             case kSizeFirst:
-                if (!hex) return fail(400, "invalid chunk size");
+                if (!hex) return fail(400, "invalid chunk size", true);
                 chunk_left_ = 0;
                 [[fallthrough]];
             case kSize:
                 if (hex) {
-                    if (chunk_left_ >> 59) return fail(400, "invalid chunk size");
+                    if (chunk_left_ >> 59) return fail(400, "invalid chunk size", true);
                     chunk_left_ = chunk_left_ * 16 + static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
                     chunk_state_ = kSize;
                 } else if (c == ';' || c == ' ' || c == '\t') {
@@ -391,15 +405,15 @@ bool HttpRequestParser::check_chunked_bytes(std::string_view part) {
                 } else if (c == '\r') {
                     chunk_state_ = kSizeLf;
                 } else {
-                    return fail(400, "invalid chunk size");
+                    return fail(400, "invalid chunk size", true);
                 }
                 break;
             case kExt:
                 if (c == '\r') chunk_state_ = kSizeLf;
-                else if (c == '\n' || c == 0) return fail(400, "invalid chunk extension");
+                else if (c == '\n' || c == 0) return fail(400, "invalid chunk extension", true);
                 break;
             case kSizeLf:
-                if (c != '\n') return fail(400, "bare CR in chunk size line");
+                if (c != '\n') return fail(400, "bare CR in chunk size line", true);
                 chunk_state_ = chunk_left_ == 0 ? kTrailerStart : kData;
                 break;
             case kData: {
@@ -410,31 +424,31 @@ bool HttpRequestParser::check_chunked_bytes(std::string_view part) {
                 break;
             }
             case kDataCr:
-                if (c != '\r') return fail(400, "chunk data not followed by CRLF");
+                if (c != '\r') return fail(400, "chunk data not followed by CRLF", true);
                 chunk_state_ = kDataLf;
                 break;
             case kDataLf:
-                if (c != '\n') return fail(400, "chunk data not followed by CRLF");
+                if (c != '\n') return fail(400, "chunk data not followed by CRLF", true);
                 chunk_state_ = kSizeFirst;
                 break;
             case kTrailerStart:
                 chunk_state_ = c == '\r' ? kFinalLf : kTrailer;
-                if (c == '\n') return fail(400, "bare LF in chunked trailer");
+                if (c == '\n') return fail(400, "bare LF in chunked trailer", true);
                 break;
             case kTrailer:
                 if (c == '\r') chunk_state_ = kTrailerLf;
-                else if (c == '\n') return fail(400, "bare LF in chunked trailer");
+                else if (c == '\n') return fail(400, "bare LF in chunked trailer", true);
                 break;
             case kTrailerLf:
-                if (c != '\n') return fail(400, "bare CR in chunked trailer");
+                if (c != '\n') return fail(400, "bare CR in chunked trailer", true);
                 chunk_state_ = kTrailerStart;
                 break;
             case kFinalLf:
-                if (c != '\n') return fail(400, "bare CR in chunked trailer");
+                if (c != '\n') return fail(400, "bare CR in chunked trailer", true);
                 chunk_state_ = kDone;
                 break;
             default:
-                return fail(400, "malformed chunked body");
+                return fail(400, "malformed chunked body", true);
         }
     }
     return true;
