@@ -45,6 +45,8 @@ public:
     virtual void websocket_pong(std::string_view payload) { (void)payload; }
     // The peer's close frame (the echo was already queued): close after sending.
     virtual void websocket_closed(uint16_t code, std::string_view reason) { (void)code, (void)reason; }
+    // ws:// client: the server accepted the opening handshake.
+    virtual void websocket_established() {}
 };
 
 class Codec {
@@ -80,6 +82,8 @@ std::unique_ptr<Codec> make_text_codec(size_t max_package_size);   // text://: "
 std::unique_ptr<Codec> make_frame_codec(size_t max_package_size);  // frame://: 4-byte BE length
 std::unique_ptr<Codec> make_http_codec(size_t max_package_size);   // http://: HTTP/1.1 requests
 std::unique_ptr<Codec> make_websocket_codec(size_t max_package_size);  // websocket://: RFC 6455
+// ws:// client: `request` is the opening handshake it sent, `key` its Sec-WebSocket-Key.
+std::unique_ptr<Codec> make_websocket_client_codec(std::string key, size_t max_package_size);
 
 // The HTTP request being answered on an http:// connection, or null (for the glue that
 // builds responses: keep-alive and version come from it).

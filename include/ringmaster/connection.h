@@ -47,6 +47,8 @@ public:
     }
     virtual void on_websocket_ping(Connection& c, std::string_view payload) { (void)c, (void)payload; }
     virtual void on_websocket_pong(Connection& c, std::string_view payload) { (void)c, (void)payload; }
+    // ws:// client: the handshake succeeded; messages may be sent now.
+    virtual void on_websocket_established(Connection& c) { (void)c; }
 };
 
 // Workerman's error codes, so onError handlers written for it keep working.
@@ -137,6 +139,7 @@ private:
     void websocket_ping(std::string_view payload) override;
     void websocket_pong(std::string_view payload) override;
     void websocket_closed(uint16_t code, std::string_view reason) override;
+    void websocket_established() override;
 
     bool accepts_user_data();
     bool enqueue(OutChunk chunk, bool user_data_part);

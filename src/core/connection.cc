@@ -125,6 +125,10 @@ void Connection::websocket_pong(std::string_view payload) {
 
 void Connection::websocket_closed(uint16_t, std::string_view) { close(); }
 
+void Connection::websocket_established() {
+    if (state_ == ConnectionState::established) events_->on_websocket_established(*this);
+}
+
 void Connection::on_receive_end(int error) {
     receiving_ = false;
     // The peer is gone (or the socket failed): what is still queued cannot be delivered.

@@ -140,3 +140,13 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_INFO_EX(arginfo_Chunk___construct, 0, 0, 1)
     ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
 ZEND_END_ARG_INFO()
+
+// ---- Ringmaster\AsyncTcpConnection -----------------------------------------------------------
+ZEND_BEGIN_ARG_INFO_EX(arginfo_Async___construct, 0, 0, 1)
+    ZEND_ARG_TYPE_INFO(0, remoteAddress, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, contextOption, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_Async_reconnect, 0, 0, IS_VOID, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, after, IS_DOUBLE, 0, "0")
+ZEND_END_ARG_INFO()

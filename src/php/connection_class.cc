@@ -36,6 +36,7 @@ void connection_free(zend_object* obj) {
     auto* z = reinterpret_cast<ConnectionZObj*>(reinterpret_cast<char*>(obj) -
                                                 XtOffsetOf(ConnectionZObj, std));
     if (z->impl->conn) z->impl->conn->user_data = nullptr;
+    outgoing_free(*z->impl);
     delete z->impl;
     z->impl = nullptr;
     zend_object_std_dtor(obj);
@@ -44,7 +45,8 @@ void connection_free(zend_object* obj) {
 zval* connection_write_property(zend_object* obj, zend_string* name, zval* value, void** cache) {
     ConnectionObject* co = connection_from(obj);
     int slot = callback_slot(name);
-    if (slot >= kOnMessage) {
+    // onConnect matters only for AsyncTcpConnection; the rest for every connection.
+    if (slot >= kOnConnect) {
         std::string why;
         if (!co->callbacks[slot].assign(value, &why)) {
             zend_type_error("Ringmaster\\TcpConnection::$%s must be a valid callback or null, %s",
@@ -126,6 +128,12 @@ PHP_METHOD(Ringmaster_TcpConnection, send) {
         Z_PARAM_BOOL(raw)
     ZEND_PARSE_PARAMETERS_END();
     ConnectionObject* co = connection_from(Z_OBJ_P(ZEND_THIS));
+    bool handled_result;
+    if (co->outgoing && outgoing_send(*co, data, raw, &handled_result)) {
+        if (!handled_result) RETURN_FALSE;
+        if (!co->conn || co->conn->state() == ConnectionState::connecting) RETURN_NULL();
+        RETURN_TRUE;
+    }
     Connection* c = co->conn;
     if (!c || c->state() == ConnectionState::closed || c->state() == ConnectionState::closing)
         RETURN_FALSE;

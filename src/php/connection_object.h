@@ -8,6 +8,8 @@
 
 namespace ringmaster::php {
 
+struct OutgoingLink;  // async_connection_class.cc
+
 struct ConnectionObject {
     Connection* conn = nullptr;
     WorkerObject* worker = nullptr;  // the accepting Worker (null for outgoing connections)
@@ -17,6 +19,7 @@ struct ConnectionObject {
     // pipe(): where received messages go, and who to resume when our buffer drains.
     zend_object* pipe_to = nullptr;
     zend_object* pipe_from = nullptr;
+    OutgoingLink* outgoing = nullptr;  // AsyncTcpConnection only (owned)
 
     // The callback for `slot`: the connection's own if set, else its worker's.
     Callback* callback(CallbackSlot slot) {
@@ -38,6 +41,11 @@ inline ConnectionObject* connection_from(zend_object* obj) {
 
 // Delivers one decoded message (any PHP value) to the connection's pipe or onMessage.
 void dispatch_message(ConnectionObject& co, zval* message);
+
+// AsyncTcpConnection: queues `data` until the connection (or its handshake) is up, or frames
+// it for ws://. Returns true when this handled the send.
+bool outgoing_send(ConnectionObject& co, zval* data, bool raw, bool* result);
+void outgoing_free(ConnectionObject& co);
 
 // Creates the PHP object for a new core connection and links both ways.
 zend_object* connection_object_create(Connection& c, WorkerObject* worker, const char* protocol);

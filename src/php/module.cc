@@ -37,6 +37,7 @@ PHP_MINIT_FUNCTION(ringmaster) {
     ringmaster_register_timer_class();
     ringmaster_register_server_class();
     ringmaster_register_http_classes();
+    ringmaster_register_async_connection_class();
     return SUCCESS;
 }
 

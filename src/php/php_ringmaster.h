@@ -14,11 +14,13 @@ extern zend_class_entry* ringmaster_worker_ce;
 extern zend_class_entry* ringmaster_tcp_connection_ce;
 extern zend_class_entry* ringmaster_timer_ce;
 extern zend_class_entry* ringmaster_server_ce;
+extern zend_class_entry* ringmaster_async_connection_ce;
 
 void ringmaster_register_worker_class();
 void ringmaster_register_connection_class();
 void ringmaster_register_timer_class();
 void ringmaster_register_server_class();
+void ringmaster_register_async_connection_class();
 
 // php.ini: ringmaster.event_loop = auto | io_uring | epoll
 const char* ringmaster_ini_event_loop();

@@ -11,8 +11,11 @@ $w->count = 2;
 $w->name = 'echo';
 $w->onWorkerStart = function (Worker $w) { Timer::add(1.0, fn() => null); };
 $w->onConnect = fn($c) => $c->send('hello ' . $c->getRemoteIp());
-$w->onMessage = fn($c, $data) => $c->send(strtoupper($data));
-$w->onClose = function ($c) use ($DIR) { file_put_contents("$DIR/closed", "closed {$c->id}\n", FILE_APPEND); };
+$w->onMessage = function ($c, $data) { $c->talked = true; $c->send(strtoupper($data)); };
+$w->onClose = function ($c) use ($DIR) {
+    // Only connections that talked: start()'s readiness probe connects and closes too.
+    if (!empty($c->talked)) file_put_contents("$DIR/closed", "closed {$c->id}\n", FILE_APPEND);
+};
 Worker::runAll();
 PHP);
 $srv->start();

@@ -116,6 +116,7 @@ private:
     // malformed chunk delimiters: a request-smuggling vector).
     uint8_t chunk_state_ = 0;
     uint64_t chunk_left_ = 0;
+    uint64_t chunk_body_bytes_ = 0;
     bool upgraded_ = false;
     bool closed_ = false;  // a "Connection: close" request ended the stream: ignore the rest
 };

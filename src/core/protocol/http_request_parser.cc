@@ -327,6 +327,7 @@ bool HttpRequestParser::finish_head() {
     r.body_.off = static_cast<uint32_t>(r.buffer_.size());
     chunk_state_ = 0;
     chunk_left_ = 0;
+    chunk_body_bytes_ = 0;
     r.keep_alive_ = http_should_keep_alive(p) != 0;
     r.upgrade_ = p->upgrade != 0;
 
@@ -420,6 +421,9 @@ bool HttpRequestParser::check_chunked_bytes(std::string_view part) {
                 size_t take = static_cast<size_t>(std::min<uint64_t>(chunk_left_, part.size() - i));
                 chunk_left_ -= take;
                 i += take - 1;
+                // Also checked in on_body, but only here at a split-independent position.
+                chunk_body_bytes_ += take;
+                if (chunk_body_bytes_ > body_limit_) return fail(413, "body too large", true);
                 if (chunk_left_ == 0) chunk_state_ = kDataCr;
                 break;
             }
