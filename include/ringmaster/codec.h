@@ -68,6 +68,9 @@ public:
     }
     // HTTP: the answer to the request last delivered has been queued; deliver the next one.
     virtual void response_sent(CodecOutput& out) { (void)out; }
+    // $connection->maxPackageSize changed (0 = unbounded). Stream framings apply it to the
+    // next message; http/websocket keep the limit they were created with.
+    virtual void set_max_package_size(size_t max) { (void)max; }
     // WebSocket: binary (true) or text (false) frames for outgoing messages.
     virtual void set_binary(bool binary) { (void)binary; }
     virtual bool binary() const { return false; }

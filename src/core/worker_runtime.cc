@@ -24,8 +24,16 @@ public:
     void stop() {
         if (!accepting_) return;
         accepting_ = false;
+        stop_pending_ = true;
         rt_.loop().stop_accept(fd_);
     }
+    // Until the kernel has dropped the accept, it holds the listening socket: a worker that
+    // exited now would leave it accepting after the master closed its copy.
+    void on_accept_stopped() override {
+        stop_pending_ = false;
+        rt_.drain_step();
+    }
+    bool stop_pending() const { return stop_pending_; }
     void on_accept(int fd) override {
         if (!accepting_) {
             // Accepted after we asked to stop: serve it anyway rather than reset it.
@@ -47,6 +55,7 @@ private:
     int fd_;
     ListenerHooks* hooks_;
     bool accepting_ = false;
+    bool stop_pending_ = false;
     int last_error_ = 0;
 };
 
@@ -174,7 +183,9 @@ void WorkerRuntime::drain_step() {
         else
             c->close();
     }
-    if (connections_.empty()) {
+    bool accepts_ending = false;
+    for (auto& l : listeners_) accepts_ending = accepts_ending || l->stop_pending();
+    if (connections_.empty() && (past_deadline || !accepts_ending)) {
         auto done = std::move(on_drained_);
         on_drained_ = nullptr;
         if (drain_timer_->id) loop_->cancel_timer(drain_timer_->id);

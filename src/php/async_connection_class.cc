@@ -46,8 +46,8 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
         zend_string* s = zval_try_get_string(data);
         if (!s) return;
         if (kind == ProtocolKind::websocket && !raw) {
-            std::string frame = ws::encode_frame(ws::Opcode::text, std::string_view(ZSTR_VAL(s), ZSTR_LEN(s)),
-                                                 ws::Role::client);
+            std::string frame = ws::encode_frame(binary_frames() ? ws::Opcode::binary : ws::Opcode::text,
+                                                 std::string_view(ZSTR_VAL(s), ZSTR_LEN(s)), ws::Role::client);
             zend_string_release(s);
             c->send_raw(OutChunk::from_string(std::move(frame)));
             return;
@@ -59,6 +59,13 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
             c->send_raw(std::move(chunk));
         else
             c->send_message(std::move(chunk));
+    }
+
+    // ws://: $websocketType chooses the frame type, as on the server side. Read at each send
+    // (the client codec frames whole messages itself, so set_binary() does not reach it).
+    bool binary_frames() const {
+        zval* t = declared_property(co->self, "websocketType");
+        return t && Z_TYPE_P(t) == IS_STRING && Z_STRLEN_P(t) == 1 && Z_STRVAL_P(t)[0] == '\x82';
     }
 
     void flush_pending() {
@@ -128,9 +135,46 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
         ws_ready = false;
         OBJ_RELEASE(co->self);  // the core's reference, taken in connect()
     }
+    // A pending reconnect holds a reference to the PHP object, as Workerman's timer callback
+    // does: reconnect() is typically called from onClose on an object that nothing else
+    // keeps, and the core's own reference goes with the closed connection.
+    void arm_reconnect(WorkerRuntime* rt, uint64_t ns) {
+        if (reconnect_timer)
+            rt->loop().cancel_timer(reconnect_timer);
+        else
+            GC_ADDREF(co->self);
+        reconnect_timer = rt->loop().add_timer(ns, this);
+    }
     void on_timer(uint64_t) override {
         reconnect_timer = 0;
-        connect();
+        WorkerRuntime* rt = process().runtime;
+        if (rt && co->conn && (co->conn->state() == ConnectionState::closing ||
+                               co->conn->state() == ConnectionState::closed)) {
+            // The old connection is still tearing down: look again in a millisecond,
+            // keeping the reference.
+            reconnect_timer = rt->loop().add_timer(1000000, this);
+            return;
+        }
+        zend_object* self = co->self;
+        try {
+            connect();  // takes the core's reference when it succeeds
+        } catch (const std::exception& e) {
+            on_error_without_connection(e.what());
+        }
+        OBJ_RELEASE(self);  // may free this link: nothing may follow
+    }
+    void on_error_without_connection(const std::string& message) {
+        Callback* cb = co->callback(kOnError);
+        if (!cb) {
+            log_warning("AsyncTcpConnection " + address.original + ": " + message);
+            return;
+        }
+        zval args[3];
+        ZVAL_OBJ(&args[0], co->self);
+        ZVAL_LONG(&args[1], kConnectFail);
+        ZVAL_STRINGL(&args[2], message.data(), message.size());
+        cb->call(3, args);
+        zval_ptr_dtor(&args[2]);
     }
 
     std::string key;
@@ -284,10 +328,8 @@ PHP_METHOD(Ringmaster_AsyncTcpConnection, reconnect) {
     }
     OutgoingLink* link = co->outgoing;
     if (co->conn) co->conn->destroy();
-    if (link->reconnect_timer) rt->loop().cancel_timer(link->reconnect_timer);
     // Always through the loop: the old connection must finish its teardown first.
-    uint64_t ns = after > 0 ? uint64_t(after * 1e9) : 1;
-    link->reconnect_timer = rt->loop().add_timer(ns, link);
+    link->arm_reconnect(rt, after > 0 ? uint64_t(after * 1e9) : 1);
 }
 
 namespace {

@@ -2,6 +2,7 @@
 // the connection (an application keeps it in an array); its methods then do nothing.
 #include "php_ringmaster.h"  // first: the Zend headers below need php.h
 
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
@@ -56,11 +57,15 @@ zval* connection_write_property(zend_object* obj, zend_string* name, zval* value
     }
     // Properties this handler acts on get no run-time cache slot: with one, the VM would
     // write them directly the next time the same line runs and never call us again.
-    if (slot >= kOnMessage || zend_string_equals_literal(name, "maxSendBufferSize")) cache = nullptr;
+    bool send_limit = zend_string_equals_literal(name, "maxSendBufferSize");
+    bool package_limit = zend_string_equals_literal(name, "maxPackageSize");
+    bool ws_type = zend_string_equals_literal(name, "websocketType");
+    if (slot >= kOnConnect || send_limit || package_limit || ws_type) cache = nullptr;
     zval* result = zend_std_write_property(obj, name, value, cache);
-    if (co->conn && !EG(exception) && zend_string_equals_literal(name, "maxSendBufferSize"))
-        co->conn->max_send_buffer = size_t(zval_get_long(value));
-    if (co->conn && !EG(exception) && zend_string_equals_literal(name, "websocketType"))
+    if (!co->conn || EG(exception)) return result;
+    if (send_limit) co->conn->max_send_buffer = size_t(std::max<zend_long>(0, zval_get_long(value)));
+    if (package_limit) co->conn->codec().set_max_package_size(size_t(std::max<zend_long>(0, zval_get_long(value))));
+    if (ws_type)
         co->conn->codec().set_binary(Z_TYPE_P(value) == IS_STRING && Z_STRLEN_P(value) == 1 &&
                                      Z_STRVAL_P(value)[0] == '\x82');
     return result;

@@ -65,20 +65,33 @@ void complete(Connection& c, HttpExchange& ex, bool keep_alive) {
     }
 }
 
-bool send_chunk(Connection& c, HttpExchange& ex, zend_object* chunk) {
-    if (!ex.streaming) return false;  // no chunked response under way
-    zval* data = OBJ_PROP_NUM(chunk, 0);
-    zend_string* s = Z_STR_P(data);
-    if (ZSTR_LEN(s) == 0) {
-        c.send_raw(OutChunk(http::kLastChunk.data(), http::kLastChunk.size(), nullptr, nullptr));
-        complete(c, ex, !ex.close_after);
-        return true;
+// One piece of a streamed body. HTTP/1.0 has no chunked coding: there the pieces go out as
+// they are and the close ends the body (the head said "Connection: close").
+void send_stream_piece(Connection& c, const HttpExchange& ex, zend_string* s) {
+    if (ex.version_minor == 0) {
+        c.send_raw(string_chunk(s));
+        return;
     }
     char head[http::kChunkHeaderMax];
     std::string_view h = http::chunk_header(ZSTR_LEN(s), head);
     c.send_raw(OutChunk::from_string(std::string(h)));
     c.send_raw(string_chunk(s));
     c.send_raw(OutChunk(http::kChunkEnd.data(), http::kChunkEnd.size(), nullptr, nullptr));
+}
+
+bool send_chunk(Connection& c, HttpExchange& ex, zend_object* chunk) {
+    if (!ex.streaming) return false;  // no chunked response under way
+    zval* data = OBJ_PROP_NUM(chunk, 0);
+    zend_string* s = Z_STR_P(data);
+    // head_method here means "no body may follow the head" (HEAD, 204, 304): the Chunks are
+    // accepted and dropped so the application's stream logic needs no special case.
+    if (ZSTR_LEN(s) == 0) {
+        if (ex.version_minor >= 1 && !ex.head_method)
+            c.send_raw(OutChunk(http::kLastChunk.data(), http::kLastChunk.size(), nullptr, nullptr));
+        complete(c, ex, !ex.close_after);
+        return true;
+    }
+    if (!ex.head_method) send_stream_piece(c, ex, s);
     return true;
 }
 
@@ -135,7 +148,9 @@ bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
         }
     }
     ZEND_HASH_FOREACH_END();
-    chunked = chunked && ex.version_minor >= 1 && !has_file;
+    // A streamed response to an HTTP/1.0 client is still streamed: the writer turns the
+    // chunked framing into "until the close" for it (send_stream_piece sends accordingly).
+    chunked = chunked && !has_file;
     size_t body_len = has_file ? file_size : Z_STRLEN_P(body);
     std::string_view head = writer.finish(chunked ? http::BodyFraming::chunked
                                                   : http::BodyFraming::content_length,
@@ -146,12 +161,8 @@ bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
     if (chunked) {
         ex.streaming = true;
         ex.close_after = !keep;
-        if (with_body && Z_STRLEN_P(body)) {
-            char ch[http::kChunkHeaderMax];
-            c.send_raw(OutChunk::from_string(std::string(http::chunk_header(Z_STRLEN_P(body), ch))));
-            c.send_raw(string_chunk(Z_STR_P(body)));
-            c.send_raw(OutChunk(http::kChunkEnd.data(), http::kChunkEnd.size(), nullptr, nullptr));
-        }
+        ex.head_method = !with_body;
+        if (with_body && Z_STRLEN_P(body)) send_stream_piece(c, ex, Z_STR_P(body));
         return true;  // Chunks follow; an empty Chunk completes the exchange
     }
     if (with_body) {

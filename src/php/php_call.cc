@@ -60,8 +60,7 @@ std::string take_exception_message() {
     zval_ptr_dtor(&str);
     if (EG(exception)) zend_clear_exception();  // __toString itself threw
     OBJ_RELEASE(ex);
-    // A ParseError or Error from a required file reads like PHP's own message.
-    return "PHP Fatal error:  Uncaught " + text;
+    return "Uncaught " + text;
 }
 
 std::string last_error_message() {
@@ -80,6 +79,13 @@ std::string last_error_message() {
 }
 
 namespace {
+
+// Some fatal errors (memory exhaustion inside a call) reach us as an unwind-exit instead of a
+// bailout: PHP set exit status 255 and recorded the error. Such an exit is the error.
+bool unwound_by_fatal_error() {
+    return EG(exit_status) == 255 && PG(last_error_message) &&
+           (PG(last_error_type) & E_FATAL_ERRORS);
+}
 
 // The raw call: returns false after a bailout (fatal error). Kept free of C++ objects with
 // destructors so the longjmp of a bailout lands in zend_try without skipping any.
@@ -126,13 +132,20 @@ Callback::Outcome Callback::call(uint32_t argc, zval* argv, zval* retval) {
         ExitRequest& req = exit_request();
         req.requested = true;
         req.status = EG(exit_status);
+        if (unwound_by_fatal_error()) {
+            req.reason = last_error_message();
+            log_error(req.reason);
+            request_worker_exit();
+            return Outcome::fatal;
+        }
         req.reason = "exit(" + std::to_string(EG(exit_status)) + ") called";
+        log_info("worker ending: " + req.reason);
         request_worker_exit();
         return Outcome::exit;
     }
     // Unlike Workerman, an uncaught exception does not end the worker: it is logged with
     // its trace and the worker keeps serving its other connections.
-    log_error(take_exception_message());
+    log_error(take_exception_message() + "\n(the worker keeps serving)");
     return Outcome::exception;
 }
 
@@ -147,10 +160,13 @@ bool call_reporting_failure(Callback& cb, uint32_t argc, zval* argv, std::string
     if (!EG(exception)) return true;
     if (zend_is_unwind_exit(EG(exception))) {
         zend_clear_exception();
-        *failure = "exit(" + std::to_string(EG(exit_status)) + ") called in onWorkerStart";
+        *failure = unwound_by_fatal_error()
+                       ? last_error_message()
+                       : "exit(" + std::to_string(EG(exit_status)) + ") called in onWorkerStart";
         return false;
     }
-    *failure = take_exception_message();
+    // Fatal for the start, so it reads as PHP's own message for an uncaught ParseError/Error.
+    *failure = "PHP Fatal error:  " + take_exception_message();
     return false;
 }
 

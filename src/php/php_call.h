@@ -44,8 +44,8 @@ struct ExitRequest {
 };
 ExitRequest& exit_request();
 
-// Describes the exception in EG(exception) as PHP's CLI would ("PHP Fatal error: Uncaught
-// Exception: boom in /app/x.php:3") and clears it. Empty if there is none.
+// Describes the exception in EG(exception) ("Uncaught Exception: boom in /app/x.php:3" and
+// its trace) and clears it. Empty if there is none.
 std::string take_exception_message();
 // The last error PHP recorded (for a fatal error after bailout), "PHP Fatal error: ... in
 // file on line N".

@@ -109,16 +109,28 @@ void ringmaster_run_all(INTERNAL_FUNCTION_PARAMETERS) {
         zend_throw_error(nullptr, "Ringmaster\\Worker::runAll() cannot be called inside a worker");
         return;
     }
+    // With the script name first, parse_command() reads the next word as the verb, so an
+    // unknown verb is refused instead of being taken for the script's name.
     std::vector<std::string> args;
-    for (int i = 1; i < SG(request_info).argc; ++i) args.emplace_back(SG(request_info).argv[i]);
+    for (int i = 0; i < SG(request_info).argc; ++i) args.emplace_back(SG(request_info).argv[i]);
+    if (args.empty()) args.emplace_back("ringmaster");
 
     int code = 1;
     try {
         ps.config = build_config();
-        Command cmd = parse_command(args);
-        if (cmd.verb == CommandVerb::help) {
+        Command cmd;
+        bool bad_usage = false;
+        try {
+            cmd = parse_command(args);
+        } catch (const std::invalid_argument& e) {
+            fprintf(stderr, "%s\n%s", e.what(), usage_text(ps.config.start_file).c_str());
+            bad_usage = true;
+        }
+        if (bad_usage) {
+            code = 64;
+        } else if (cmd.verb == CommandVerb::help) {
             fputs(usage_text(ps.config.start_file).c_str(), stdout);
-            code = args.empty() ? 64 : 0;
+            code = args.size() < 2 ? 64 : 0;
         } else {
             if (ps.config.daemonize) cmd.daemonize = true;
             code = run_command(ps.config, cmd, worker_body());

@@ -41,6 +41,7 @@ public:
     ProtocolKind kind() const override { return ProtocolKind::user; }
     bool mid_message() const override { return !buffer_.empty(); }
     size_t buffered() const override { return buffer_.size(); }
+    void set_max_package_size(size_t max) override { max_ = max; }
 
     void feed(const char* data, size_t len, CodecOutput& out) override {
         buffer_.append(data, len);

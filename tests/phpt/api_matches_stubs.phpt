@@ -9,15 +9,28 @@ ringmaster
 // visibility, return type) and parameters (name, type, default, optional, by-ref, variadic).
 $stubDir = __DIR__ . '/../../stubs';
 $diffs = [];
-$classes = [];
-foreach (glob("$stubDir/*.stub.php") as $file) {
-    $code = file_get_contents($file);
-    $code = preg_replace('/^<\?php/', '', $code);
-    $code = str_replace('namespace Ringmaster;', 'namespace RingmasterStub;', $code);
-    eval($code);
+$classes = [];   // "Worker", "Http\Request", ...
+$files = [];
+$it = new RecursiveIteratorIterator(new RecursiveDirectoryIterator($stubDir, FilesystemIterator::SKIP_DOTS));
+foreach ($it as $f) {
+    if (!str_ends_with($f->getFilename(), '.stub.php')) continue;
+    $code = file_get_contents($f->getPathname());
+    preg_match('/^namespace\s+Ringmaster([^;]*);/m', $code, $ns);
     preg_match_all('/^(?:final\s+|abstract\s+)?class\s+(\w+)/m', $code, $m);
-    foreach ($m[1] as $c) $classes[] = $c;
+    foreach ($m[1] as $c) {
+        $name = ltrim(($ns[1] ?? '') . '\\' . $c, '\\');
+        $classes[] = $name;
+        $files["RingmasterStub\\$name"] = $code;
+    }
 }
+// Stubs load on demand under the twin namespace, so a subclass finds its parent's stub.
+spl_autoload_register(function ($class) use (&$files) {
+    if (!isset($files[$class])) return;
+    $code = preg_replace('/^<\?php/', '', $files[$class]);
+    $code = preg_replace('/^namespace\s+Ringmaster\b/m', 'namespace RingmasterStub', $code);
+    unset($files[$class]);
+    eval($code);
+});
 if (!$classes) { echo "no stubs found\n"; exit(1); }
 
 function typeName(?ReflectionType $t): string {

@@ -25,6 +25,13 @@ for ($i = 0; $i < 5; $i++) {
     $conns[$i] = $srv->connect();
     fwrite($conns[$i], "hi\n");
     $line = rm_read_line($conns[$i]);
+    // start()'s readiness probe may not have been seen closing yet: wait until it has.
+    if ($i === 0) $line = rm_wait(function () use ($conns, $line) {
+        if (str_contains($line, 'count=1 ')) return $line;
+        fwrite($conns[0], "hi\n");
+        $l = rm_read_line($conns[0]);
+        return str_contains($l, 'count=1 ') ? $l : false;
+    }, 5, 'the probe connection to close');
     preg_match('/id=(\d+)/', $line, $m);
     $ids[] = (int)$m[1];
     echo preg_replace(['/id=\d+/', '/ids=[\d,]+/'], ['id=N', 'ids=L'], $line), "\n";

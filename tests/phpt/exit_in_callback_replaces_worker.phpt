@@ -35,10 +35,12 @@ $after = rm_wait(function () use ($pidOf, $before) {
 }, 10, 'a new worker');
 echo "new pid answers\n";
 echo file_get_contents("$srv->dir/bystander") === $bystander ? "bystander untouched\n" : "bystander restarted\n";
+echo preg_match('/\[' . substr($before, 4) . '\] INFO .*exit\(7\) called/', $srv->log()) ? "the worker logged why it ends\n" : $srv->log();
 echo preg_match('/worker quitter #0 \(pid ' . substr($before, 4) . ', gen \d+\) died unexpectedly: exit code 7/', $srv->log()) ? "exit logged with its code\n" : $srv->log();
 ?>
 --EXPECT--
 connection closed by the exit
 new pid answers
 bystander untouched
+the worker logged why it ends
 exit logged with its code

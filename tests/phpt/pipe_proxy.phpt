@@ -10,6 +10,7 @@ $srv = new RmServer(<<<'PHP'
 $proxy = new Worker("tcp://127.0.0.1:$PORT");
 $waiting = null;
 $proxy->onMessage = function ($c, $d) use (&$waiting) {
+    $c->talked = true;   // start()'s readiness probe connects too: its close is not counted
     if ($d === 'client') {
         $waiting = $c;
         $c->send('wait');
@@ -22,7 +23,9 @@ $proxy->onMessage = function ($c, $d) use (&$waiting) {
         $waiting = null;
     }
 };
-$proxy->onClose = function ($c) use ($DIR) { file_put_contents("$DIR/closed", "{$c->id}\n", FILE_APPEND); };
+$proxy->onClose = function ($c) use ($DIR) {
+    if (!empty($c->talked)) file_put_contents("$DIR/closed", "{$c->id}\n", FILE_APPEND);
+};
 Worker::runAll();
 PHP);
 $srv->start();

@@ -232,3 +232,34 @@ TEST_CASE("recycled requests are reused without keeping stale data", "[http]") {
     CHECK(second.header("host") == "h2");
     CHECK(second.body().empty());
 }
+
+TEST_CASE("take_continue: once per HTTP/1.1 request whose announced body is still awaited", "[http]") {
+    HttpRequestParser p;
+    p.feed("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    CHECK(p.take_continue());
+    CHECK_FALSE(p.take_continue());
+    p.feed("abc");
+    REQUIRE(p.has_request());
+    p.take_request();
+
+    // The body arrived with the head: nothing to wait for.
+    p.feed("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nx");
+    CHECK_FALSE(p.take_continue());
+    p.take_request();
+
+    // No body announced, an HTTP/1.0 client, or no expectation: no interim answer.
+    HttpRequestParser none;
+    none.feed("GET / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n");
+    CHECK_FALSE(none.take_continue());
+    HttpRequestParser old;
+    old.feed("POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
+    CHECK_FALSE(old.take_continue());
+    HttpRequestParser plain;
+    plain.feed("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\n");
+    CHECK_FALSE(plain.take_continue());
+
+    // A chunked body counts as announced.
+    HttpRequestParser chunked;
+    chunked.feed("POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n");
+    CHECK(chunked.take_continue());
+}

@@ -87,7 +87,7 @@ TEST_CASE("header injection is refused", "[http][response]") {
 TEST_CASE("Connection: close from the caller closes", "[http][response]") {
     HttpResponseWriter w;
     w.begin(200);
-    w.add_header("Connection", "close");
+    w.add_header("Connection", "Close");
     std::string head(w.finish(0, true));
     CHECK(contains(head, "Connection: close\r\n"));
     CHECK_FALSE(w.keep_alive());

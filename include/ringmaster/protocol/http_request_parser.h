@@ -68,6 +68,11 @@ public:
     // Input is being held back because the queue is full: stop reading until it drains.
     bool backlogged() const { return !held_.empty() && !upgraded_ && !failed(); }
 
+    // "Expect: 100-continue" (HTTP/1.1, a body announced): true once per request, while its
+    // body is still awaited, so the codec can send the interim "100 Continue" when this
+    // request is the next to be answered. Clients otherwise stall before sending the body.
+    bool take_continue();
+
     // The last queued request was an Upgrade (is_upgrade()); HTTP parsing stopped after it and
     // the bytes that followed belong to the new protocol.
     bool upgraded() const { return upgraded_; }
@@ -118,6 +123,7 @@ private:
     uint64_t chunk_left_ = 0;
     uint64_t chunk_body_bytes_ = 0;
     bool upgraded_ = false;
+    bool continue_due_ = false;  // see take_continue()
     bool closed_ = false;  // a "Connection: close" request ended the stream: ignore the rest
 };
 

@@ -57,6 +57,7 @@ public:
     }
     bool mid_message() const override { return !pending_.empty(); }
     size_t buffered() const override { return pending_.size(); }
+    void set_max_package_size(size_t max) override { max_ = max; }
     void frame(std::string_view payload, std::string* head, std::string*) override {
         uint32_t total = uint32_t(payload.size() + kHeader);
         char b[4] = {char(total >> 24), char(total >> 16), char(total >> 8), char(total)};

@@ -10,6 +10,8 @@
 namespace ringmaster {
 namespace {
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
 class HttpCodec final : public Codec {
 public:
     explicit HttpCodec(size_t max_body) {
@@ -49,6 +51,10 @@ private:
             out.deliver_request(std::move(req));
         }
         pumping_ = false;
+        // The client holds its body back until "100 Continue". Only the request next in line
+        // may get it: sent earlier, the client would take it for an earlier request's answer.
+        if (!awaiting_ && !parser_->has_request() && parser_->take_continue())
+            out.reply(OutChunk(kContinue.data(), kContinue.size(), nullptr, nullptr));
         // A broken request is answered once everything before it has been answered.
         if (!awaiting_ && parser_->failed() && !error_sent_) {
             error_sent_ = true;

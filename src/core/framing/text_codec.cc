@@ -39,6 +39,7 @@ public:
     }
     bool mid_message() const override { return !pending_.empty(); }
     size_t buffered() const override { return pending_.size(); }
+    void set_max_package_size(size_t max) override { max_ = max; }
     void frame(std::string_view, std::string*, std::string* tail) override { *tail = "\n"; }
 
 private:

@@ -100,10 +100,14 @@ int Master::run() {
     try {
         setup();
     } catch (const std::exception& e) {
-        log_error(e.what());
         if (report_fd_ >= 0) {
+            log_error(e.what());
             daemon_report(&report_fd_, false, e.what());
         } else {
+            // One plain line on the terminal; the log file still gets the stamped one.
+            log_set_echo(false);
+            log_error(e.what());
+            log_set_echo(true);
             std::fprintf(stderr, "%s\n", e.what());
         }
         cleanup();

@@ -330,6 +330,9 @@ bool HttpRequestParser::finish_head() {
     chunk_body_bytes_ = 0;
     r.keep_alive_ = http_should_keep_alive(p) != 0;
     r.upgrade_ = p->upgrade != 0;
+    // RFC 9110 10.1.1: an HTTP/1.0 client's expectation is ignored.
+    continue_due_ = r.expect_continue_ && r.minor_ == 1 &&
+                    (r.chunked_ || (p->content_length != ULLONG_MAX && p->content_length > 0));
 
     // Split the target into path and query. Origin-form is the common case; absolute-form
     // goes through the library's URL parser.
@@ -360,6 +363,7 @@ bool HttpRequestParser::finish_head() {
 }
 
 void HttpRequestParser::finish_message() {
+    continue_due_ = false;  // the body came without waiting for "100 Continue"
     if (current_.upgrade_) upgraded_ = true;
     // The answer to a non-keep-alive request closes the connection: what follows is unread.
     // (Debian builds libhttp-parser non-strict, so it would go on parsing on its own.)
@@ -468,6 +472,12 @@ HttpRequest HttpRequestParser::take_request() {
 void HttpRequestParser::recycle(HttpRequest&& done) {
     if (spare_.size() >= kMaxSpare || done.buffer_.capacity() > kMaxSpareCapacity) return;
     spare_.push_back(std::move(done));
+}
+
+bool HttpRequestParser::take_continue() {
+    if (!continue_due_ || failed() || phase_ != Phase::body) return false;
+    continue_due_ = false;
+    return true;
 }
 
 bool HttpRequestParser::mid_request() const {

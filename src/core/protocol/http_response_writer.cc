@@ -5,18 +5,10 @@
 #include <charconv>
 #include <ctime>
 
+#include "ringmaster/protocol/http_field_values.h"
+
 namespace ringmaster::http {
 namespace {
-
-bool iequals(std::string_view a, std::string_view lower) {
-    if (a.size() != lower.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char c = a[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        if (c != lower[i]) return false;
-    }
-    return true;
-}
 
 // RFC 7230 tchar.
 bool is_token(std::string_view s) {
@@ -171,8 +163,7 @@ bool HttpResponseWriter::add_header(std::string_view name, std::string_view valu
     if (iequals(name, "content-length") || iequals(name, "transfer-encoding")) return true;
     if (iequals(name, "connection")) {
         // Only "close" is honoured: keeping alive is decided by the request.
-        if (value.find("close") != std::string_view::npos || value.find("Close") != std::string_view::npos)
-            force_close_ = true;
+        if (has_token(value, "close")) force_close_ = true;
         return true;
     }
     if (iequals(name, "server")) has_server_ = true;
