@@ -321,8 +321,6 @@ void Master::read_client(size_t index) {
 
 void Master::dispatch(const std::string& line, UniqueFd client) {
     if (line == "stop" || line == "stop graceful") {
-        control_send_progress(client.get(), "stopping Ringmaster (pid " +
-                                                std::to_string(getpid()) + ")");
         stop_waiters_.push_back(std::move(client));
         begin_stop(line == "stop graceful");
         return;

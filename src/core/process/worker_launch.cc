@@ -180,6 +180,21 @@ void Manager::on_exit(int pid, int wait_status) {
     if (it == procs_.end()) return;  // not ours (cannot happen: we fork only workers)
     std::unique_ptr<WorkerProcess> proc = std::move(it->second);
     procs_.erase(it);
+    // SIGCHLD can be seen before the last messages on the channel: a FAILED sent just
+    // before exiting carries the PHP error the reload's caller must get. Nothing else
+    // from a dead process matters (a READY from it must not make it current).
+    ChannelMessage last;
+    while (proc->channel.valid() &&
+           channel_receive(proc->channel.get(), &last) == ChannelRead::message) {
+        if (last.fd >= 0) close(last.fd);
+        if (last.verb == "FAILED" && proc->failure.empty()) {
+            proc->failure = last.payload.empty() ? "onWorkerStart failed" : last.payload;
+            log_error(describe(*proc) + " failed to start: " + proc->failure);
+        } else if (last.verb == "RETIRED") {
+            log_info(describe(*proc) + " finished its drain (" + last.payload +
+                     " requests served)");
+        }
+    }
     forget_in_queries(pid);
     SlotState& s = slot(proc->key);
     std::string reason = describe_wait_status(wait_status);
