@@ -40,7 +40,7 @@ public:
     // Like reply(), but ahead of anything queued and not yet submitted (the 101 answer).
     virtual void reply_first(OutChunk chunk) { reply(std::move(chunk)); }
     // A WebSocket message (text or binary) or control frame worth telling PHP about.
-    virtual void deliver_websocket(std::string_view message, bool binary) { deliver(message); }
+    virtual void deliver_websocket(std::string_view message, bool /*binary*/) { deliver(message); }
     virtual void websocket_ping(std::string_view payload) { (void)payload; }
     virtual void websocket_pong(std::string_view payload) { (void)payload; }
     // The peer's close frame (the echo was already queued): close after sending.
@@ -68,6 +68,9 @@ public:
     }
     // HTTP: the answer to the request last delivered has been queued; deliver the next one.
     virtual void response_sent(CodecOutput& out) { (void)out; }
+    // Bytes to send before a retiring worker closes an idle connection (WebSocket: a close
+    // frame with 1001 "going away"); empty for protocols without a goodbye.
+    virtual std::string goodbye() { return {}; }
     // $connection->maxPackageSize changed (0 = unbounded). Stream framings apply it to the
     // next message; http/websocket keep the limit they were created with.
     virtual void set_max_package_size(size_t max) { (void)max; }

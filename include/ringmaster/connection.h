@@ -38,7 +38,7 @@ public:
     virtual void on_http_request(Connection& c, http::HttpRequest&& request) { (void)c, (void)request; }
     // False refuses the handshake (the callback closed the connection).
     virtual bool on_websocket_connect(Connection& c, const http::HttpRequest& request) {
-        (void)request;
+        (void)c, (void)request;
         return true;
     }
     virtual void on_websocket_message(Connection& c, std::string_view message, bool binary) {
@@ -66,6 +66,16 @@ struct ConnectionCounters {
     uint64_t messages_in = 0;
 };
 
+// Takes the socket of an idle connection a retiring worker gives away (connection handover).
+class HandoverSink {
+public:
+    virtual ~HandoverSink() = default;
+    // `fd` is still open and nothing is reading it; the sink passes it on (SCM_RIGHTS makes
+    // a copy) and the connection closes its own copy afterwards. False: it could not, and
+    // the connection is just closed.
+    virtual bool hand_over(int fd, Connection& c) = 0;
+};
+
 // Called once per connection when it is freed, so the worker can drop it from its registry.
 class ConnectionRegistry {
 public:
@@ -73,6 +83,9 @@ public:
     virtual void connection_ended(Connection& c) = 0;
     // Sends queued during a callback are submitted together once the callback returns.
     virtual void schedule_flush(Connection& c) = 0;
+    // Everything queued has been sent and no message is half-received (a retiring worker
+    // closes or hands over such connections).
+    virtual void connection_idle(Connection& c) { (void)c; }
 };
 
 class Connection final : private SocketHandler, private CodecOutput {
@@ -98,6 +111,14 @@ public:
     void close();
     // Closes now, dropping queued data (Workerman's destroy()).
     void destroy();
+    // Closes an idle connection the way its protocol says goodbye (WebSocket: close 1001).
+    void close_gracefully();
+    // Gives this idle connection's socket to `sink` without losing a byte: stops receiving;
+    // if the peer sent nothing meanwhile the socket goes to the sink, otherwise what came is
+    // served here and the caller may try again once the connection is idle. False if the
+    // connection is not idle now.
+    bool begin_handover(HandoverSink* sink);
+    bool handing_over() const { return handover_ != nullptr; }
     void pause_receive();
     void resume_receive();
     // Submits the queued chunks if nothing is in flight (called by the registry's flush).
@@ -128,6 +149,7 @@ private:
     void on_send_done(ssize_t result) override;
     void on_connect_done(int result) override;
     void on_cancelled() override;
+    void on_receive_drained(std::string&& unread, bool ended, int status) override;
     // CodecOutput
     void deliver(std::string_view message) override;
     void reply(OutChunk chunk) override;
@@ -166,6 +188,8 @@ private:
     bool receiving_ = false;
     bool tearing_down_ = false;
     bool close_reported_ = false;
+    HandoverSink* handover_ = nullptr;  // set while a handover is under way
+    bool handed_off_ = false;           // committed: the socket goes to handover_
 };
 
 }  // namespace ringmaster

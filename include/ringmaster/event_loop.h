@@ -45,6 +45,12 @@ public:
     virtual void on_send_done(ssize_t result) = 0;
     // An outgoing connect() finished: 0 or -errno.
     virtual void on_connect_done(int result) { (void)result; }
+    // After drain_receive(fd): no receive is in flight any more. `unread` holds the bytes that
+    // left the socket after receiving stopped (now the caller's); `ended` says the stream
+    // ended meanwhile, with `status` as on_receive_end would have had it.
+    virtual void on_receive_drained(std::string&& unread, bool ended, int status) {
+        (void)unread, (void)ended, (void)status;
+    }
     // After cancel_all(fd): every operation on the fd has completed; the loop holds no more
     // reference to this handler, so it may be destroyed (and the fd closed) now.
     virtual void on_cancelled() {}
@@ -107,6 +113,12 @@ public:
     // Stops delivering data (pauseRecv); start_receive() resumes. Data already in the
     // kernel stays there.
     virtual void stop_receive(int fd) = 0;
+
+    // Stops receiving like stop_receive(), then calls handler->on_receive_drained() from the
+    // loop once the kernel holds no receive for `fd`, with any bytes already taken from the
+    // socket. Afterwards every byte the peer sends is still in the socket: the fd can be
+    // passed to another process (connection handover) without losing one.
+    virtual void drain_receive(int fd, SocketHandler* handler) = 0;
 
     // Writes the iovecs (one send in flight per fd). The iovec array and the bytes it points
     // at must stay valid until handler->on_send_done().

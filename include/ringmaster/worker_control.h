@@ -3,6 +3,8 @@
 // calls on a handler. Everything a worker learns about reload arrives here, not by signal.
 #pragma once
 
+#include <unistd.h>
+
 #include <string>
 
 #include "ringmaster/event_loop.h"
@@ -23,6 +25,12 @@ public:
     virtual std::string connections_json() = 0;
     // The manager is gone (channel closed): exit promptly.
     virtual void on_manager_lost() = 0;
+    // A connection the previous worker of this slot handed over (the handler owns `fd`);
+    // `state` is what that worker's hand_over() said about it (its protocol).
+    virtual void on_adopt(int fd, const std::string& state) {
+        (void)state;
+        ::close(fd);
+    }
 };
 
 class WorkerControl : private ReadableHandler {
@@ -38,6 +46,11 @@ public:
     void send_retired(unsigned requests_served);
     // Ask the manager for a reload (maxRequests reached: only this slot is replaced).
     void request_own_replacement();
+    // After RETIRE: whether a READY replacement will adopt handed-over connections.
+    bool replacement_ready() const { return replacement_ready_; }
+    // Passes an idle connection's socket to the slot's replacement (through the manager).
+    // False if there is none or the channel refused it; the caller keeps `fd` either way.
+    bool hand_over(int fd, const std::string& state);
 
 private:
     void on_readable() override;
@@ -46,6 +59,7 @@ private:
     int fd_;
     EventLoop& loop_;
     WorkerControlHandler& handler_;
+    bool replacement_ready_ = false;
 };
 
 }  // namespace ringmaster

@@ -37,6 +37,8 @@ public:
     void add_listener(int listen_fd, ListenerHooks* hooks);
     // Opens and accepts on `address` from inside the worker ($worker->listen()).
     int listen(const Address& address, bool reuse_port, ListenerHooks* hooks);
+    // Serves `fd` as if `hooks`' listener had accepted it (a handed-over connection).
+    Connection* accept_socket(int fd, ListenerHooks* hooks);
     // Stops every accept (a retiring worker); pending connections stay in the kernel queue
     // of the shared socket for the other workers.
     void stop_accepting();
@@ -53,11 +55,16 @@ public:
     void count_message() { ++messages_total_; }
     void for_each_connection(const std::function<void(Connection&)>& fn) const;
 
-    // Retire: closes idle connections as they become idle and calls `on_drained` once none
-    // is left (or at once when there are none). Connections still busy at the deadline are
-    // destroyed first. deadline_ms 0 = no deadline.
+    // Retire: as each connection becomes idle it is handed over (HTTP keep-alive, when a
+    // sink is set: the replacement takes the socket) or closed the way its protocol says
+    // goodbye; `on_drained` runs once none is left (at once when there are none).
+    // Connections still busy at the deadline are destroyed. deadline_ms 0 = no deadline.
     void begin_drain(unsigned deadline_ms, std::function<void()> on_drained);
     bool draining() const { return draining_; }
+    // Where idle keep-alive connections go during a drain (null: they are closed).
+    void set_handover_sink(HandoverSink* sink) { handover_sink_ = sink; }
+    // Answers sent now must end their connection (draining with nobody to hand over to).
+    bool closes_keep_alive() const { return draining_ && !handover_sink_; }
 
     // Destroys every connection (stop): their onClose still runs.
     void destroy_all();
@@ -68,6 +75,7 @@ public:
     // ConnectionRegistry
     void connection_ended(Connection& c) override;
     void schedule_flush(Connection& c) override;
+    void connection_idle(Connection& c) override;
     // Submits sends queued during the current callback (also called before the loop waits).
     void flush_pending();
 
@@ -75,6 +83,7 @@ private:
     class Listener;
     void before_wait() override { flush_pending(); }
     void drain_step();
+    void retire_idle(Connection& c);
     Connection* adopt(int fd, std::unique_ptr<Codec> codec, ConnectionEvents* events);
 
     std::unique_ptr<EventLoop> loop_;
@@ -87,6 +96,7 @@ private:
     bool draining_ = false;
     uint64_t drain_deadline_ns_ = 0;
     std::function<void()> on_drained_;
+    HandoverSink* handover_sink_ = nullptr;
     class DrainTimer;
     std::unique_ptr<DrainTimer> drain_timer_;
 };

@@ -2,6 +2,7 @@
 // kernel may still be reading (chunks in flight live until their completion or cancellation).
 #include "ringmaster/connection.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -29,7 +30,7 @@ const char* Connection::state_name() const {
 }
 
 bool Connection::idle() const {
-    return queued_bytes_ == 0 && !send_in_flight_ && !codec_->mid_message();
+    return queued_bytes_ == 0 && !send_in_flight_ && !codec_->mid_message() && !handover_;
 }
 
 void Connection::start_accepted() {
@@ -129,7 +130,7 @@ void Connection::websocket_established() {
     if (state_ == ConnectionState::established) events_->on_websocket_established(*this);
 }
 
-void Connection::on_receive_end(int error) {
+void Connection::on_receive_end(int /*error*/) {
     receiving_ = false;
     // The peer is gone (or the socket failed): what is still queued cannot be delivered.
     if (state_ == ConnectionState::closed) return;
@@ -246,7 +247,11 @@ void Connection::on_send_done(ssize_t result) {
         buffer_full_reported_ = false;
         events_->on_buffer_drain(*this);
     }
-    if (state_ == ConnectionState::closing && queue_.empty()) begin_teardown();
+    if (state_ == ConnectionState::closing && queue_.empty()) {
+        begin_teardown();
+        return;
+    }
+    if (state_ == ConnectionState::established && idle()) registry_->connection_idle(*this);
 }
 
 // ---- closing --------------------------------------------------------------------------------
@@ -273,6 +278,37 @@ void Connection::destroy() {
     begin_teardown();
 }
 
+void Connection::close_gracefully() {
+    std::string bye = codec_->goodbye();
+    if (!bye.empty() && state_ == ConnectionState::established) enqueue(OutChunk::from_string(std::move(bye)), false);
+    close();
+}
+
+bool Connection::begin_handover(HandoverSink* sink) {
+    if (state_ != ConnectionState::established || !idle() || paused_ || tearing_down_) return false;
+    handover_ = sink;
+    receiving_ = false;
+    loop_.drain_receive(fd_, this);
+    return true;
+}
+
+void Connection::on_receive_drained(std::string&& unread, bool ended, int status) {
+    if (!handover_) return;
+    if (unread.empty() && !ended) {
+        handed_off_ = true;  // nothing is reading the socket any more: it can go as it is
+        begin_teardown();
+        return;
+    }
+    // The peer spoke (or left) while we stopped: serve it here like any received data.
+    handover_ = nullptr;
+    if (!unread.empty()) {
+        receiving_ = true;
+        loop_.start_receive(fd_, this);
+        on_receive(unread.data(), unread.size());
+    }
+    if (ended) on_receive_end(status);
+}
+
 void Connection::begin_teardown() {
     if (tearing_down_) return;
     tearing_down_ = true;
@@ -283,6 +319,10 @@ void Connection::begin_teardown() {
 }
 
 void Connection::on_cancelled() {
+    if (handed_off_ && !handover_->hand_over(fd_, *this)) {
+        // Could not pass it on: the client sees an orderly close, never a reset.
+        ::shutdown(fd_, SHUT_WR);
+    }
     ::close(fd_);
     fd_ = -1;
     state_ = ConnectionState::closed;

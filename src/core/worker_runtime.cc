@@ -35,12 +35,8 @@ public:
     }
     bool stop_pending() const { return stop_pending_; }
     void on_accept(int fd) override {
-        if (!accepting_) {
-            // Accepted after we asked to stop: serve it anyway rather than reset it.
-        }
-        Connection* c = rt_.adopt(fd, hooks_->make_codec(), hooks_->events());
-        hooks_->configure(*c);
-        c->start_accepted();
+        // Also after stop(): accepted before the cancel took effect, so served, not reset.
+        rt_.accept_socket(fd, hooks_);
     }
     void on_accept_error(int error) override {
         // EMFILE/ENFILE: the backlog keeps the client waiting; say so once per burst.
@@ -109,6 +105,13 @@ void WorkerRuntime::stop_accepting_fd(int listen_fd) {
         }
 }
 
+Connection* WorkerRuntime::accept_socket(int fd, ListenerHooks* hooks) {
+    Connection* c = adopt(fd, hooks->make_codec(), hooks->events());
+    hooks->configure(*c);
+    c->start_accepted();
+    return c;
+}
+
 Connection* WorkerRuntime::adopt(int fd, std::unique_ptr<Codec> codec, ConnectionEvents* events) {
     uint64_t id = next_id_++;
     auto conn = std::make_unique<Connection>(id, fd, *loop_, std::move(codec), events, this);
@@ -170,18 +173,18 @@ void WorkerRuntime::begin_drain(unsigned deadline_ms, std::function<void()> on_d
 void WorkerRuntime::drain_step() {
     if (!draining_ || !on_drained_) return;
     bool past_deadline = drain_deadline_ns_ && monotonic_ns() >= drain_deadline_ns_;
-    // Collect first: close() may end a connection synchronously from the loop's view later,
-    // but never inside this loop, so iterating the map is safe; collect anyway for clarity.
-    std::vector<Connection*> to_close;
+    // Collect first: retiring a connection never frees it synchronously, but the map is
+    // clearer left alone while we walk it.
+    std::vector<Connection*> due;
     for (auto& [id, c] : connections_) {
         if (c->state() == ConnectionState::closed) continue;
-        if (past_deadline || c->idle()) to_close.push_back(c.get());
+        if (past_deadline || c->idle()) due.push_back(c.get());
     }
-    for (Connection* c : to_close) {
+    for (Connection* c : due) {
         if (past_deadline)
             c->destroy();
         else
-            c->close();
+            retire_idle(*c);
     }
     bool accepts_ending = false;
     for (auto& l : listeners_) accepts_ending = accepts_ending || l->stop_pending();
@@ -195,6 +198,22 @@ void WorkerRuntime::drain_step() {
     // Busy connections become idle without telling us; look again shortly. Draining is rare
     // and short, so a 5 ms poll costs nothing measurable.
     if (!drain_timer_->id) drain_timer_->id = loop_->add_timer(5 * 1000000, drain_timer_.get());
+}
+
+void WorkerRuntime::connection_idle(Connection& c) {
+    if (draining_ && on_drained_) retire_idle(c);
+}
+
+// An idle connection of a retiring worker: keep-alive HTTP goes to the replacement with its
+// socket untouched, so a request the client is sending right now is not lost; everything
+// else is closed at a message boundary.
+void WorkerRuntime::retire_idle(Connection& c) {
+    if (c.state() != ConnectionState::established || c.handing_over()) return;
+    if (handover_sink_ && c.codec().kind() == ProtocolKind::http) {
+        c.begin_handover(handover_sink_);
+        return;
+    }
+    c.close_gracefully();
 }
 
 void WorkerRuntime::destroy_all() {

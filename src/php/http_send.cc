@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "http_objects.h"
+#include "worker_process.h"
 #include "ringmaster/protocol/http_response_writer.h"
 
 namespace ringmaster::php {
@@ -181,6 +182,10 @@ bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
 bool http_send(Connection& c, zval* data) {
     HttpExchange* ex = http_exchange(c.codec());
     if (!ex) return false;
+    // A worker stopping with nobody to take its connections says so in this answer's head
+    // ("Connection: close") and ends the connection after it.
+    WorkerRuntime* rt = process().runtime;
+    if (rt && rt->closes_keep_alive() && !ex->streaming) ex->keep_alive = false;
     if (Z_TYPE_P(data) == IS_OBJECT) {
         zend_object* obj = Z_OBJ_P(data);
         if (instanceof_function(obj->ce, ringmaster_http_chunk_ce)) return send_chunk(c, *ex, obj);

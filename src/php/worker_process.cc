@@ -42,7 +42,7 @@ std::string json_escape(std::string_view s) {
     return out;
 }
 
-class WorkerProcess final : public WorkerControlHandler {
+class WorkerProcess final : public WorkerControlHandler, public HandoverSink {
 public:
     WorkerProcess(const ServerConfig& config, const WorkerSlotInfo& slot, WorkerObject* worker)
         : config_(config), slot_(slot), worker_(worker) {}
@@ -117,7 +117,29 @@ public:
 
     // ---- WorkerControlHandler -------------------------------------------------------------
     void on_retire(unsigned deadline_ms) override {
+        if (control_->replacement_ready()) {
+            // A reload: the replacement is serving already and adopts our idle keep-alive
+            // connections; the application hears onWorkerReload before the drain.
+            runtime_->set_handover_sink(this);
+            if (!worker_->callbacks[kOnWorkerReload].empty()) {
+                zval arg;
+                ZVAL_OBJ(&arg, worker_->self);
+                worker_->callbacks[kOnWorkerReload].call(1, &arg);
+            }
+        }
         runtime_->begin_drain(deadline_ms, [this] { finish(); });
+    }
+    bool hand_over(int fd, Connection& c) override {
+        return c.codec().kind() == ProtocolKind::http && control_->hand_over(fd, "http");
+    }
+    void on_adopt(int fd, const std::string& state) override {
+        // Only this process's own http:// Worker can take it; anything else is closed.
+        if (state != "http" || !worker_->address || worker_->protocol != ProtocolKind::http ||
+            runtime_->draining()) {
+            ::close(fd);
+            return;
+        }
+        runtime_->accept_socket(fd, worker_);
     }
     void on_reload_notice() override {
         if (worker_->callbacks[kOnWorkerReload].empty()) return;

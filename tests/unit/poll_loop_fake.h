@@ -20,6 +20,7 @@ public:
     void stop_accept(int) override { unsupported(); }
     void start_receive(int, SocketHandler*) override { unsupported(); }
     void stop_receive(int) override { unsupported(); }
+    void drain_receive(int, SocketHandler*) override { unsupported(); }
     void send(int, const iovec*, int, SocketHandler*) override { unsupported(); }
     void connect(int, const sockaddr*, socklen_t, SocketHandler*) override { unsupported(); }
     void cancel_all(int, SocketHandler*) override { unsupported(); }

@@ -39,6 +39,11 @@ public:
         head->assign(reinterpret_cast<char*>(h), n);
     }
     void set_binary(bool b) override { binary_ = b; }
+    std::string goodbye() override {
+        if (handshake_ || done_) return {};
+        done_ = true;  // the peer's echo of our close ends the exchange
+        return ws::encode_close(ws::close_code::going_away, "server restarting");
+    }
     bool binary() const override { return binary_; }
 
 private:

@@ -189,6 +189,11 @@ void EpollLoop::stop_receive(int fd) {
     update_interest(*it->second);
 }
 
+void EpollLoop::drain_receive(int fd, SocketHandler* handler) {
+    stop_receive(fd);  // reads happen only inside dispatch, so none is under way now
+    drained_.push_back(handler);
+}
+
 void EpollLoop::send(int fd, const iovec* iov, int iovcnt, SocketHandler* handler) {
     FdState& f = state(fd);
     if (f.send_busy) throw std::logic_error("ringmaster: a send is already in flight on this fd");
@@ -231,6 +236,7 @@ void EpollLoop::connect(int fd, const sockaddr* addr, socklen_t len, SocketHandl
 }
 
 void EpollLoop::cancel_all(int fd, SocketHandler* handler) {
+    std::erase_if(drained_, [&](SocketHandler* h) { return h == handler; });
     // Nothing is in the kernel's hands here: forgetting the fd cancels everything. Deferred
     // completions for it are dropped by the serial check; on_cancelled comes from the loop.
     auto it = fds_.find(fd);
@@ -288,7 +294,7 @@ void EpollLoop::run_once(int timeout_ms) {
     ++stats_.iterations;
     // Sends queued by the previous iteration's callbacks go out together, before we wait.
     run_before_wait();
-    const int64_t budget = !deferred_.empty()
+    const int64_t budget = !deferred_.empty() || !drained_.empty()
                                ? 0
                                : wait_budget_ns(timeout_ms, timers_.next_deadline(), monotonic_ns());
     // Round up: waking a little late for a timer is fine, waking early just spins.
@@ -405,6 +411,9 @@ void EpollLoop::receive_ready(int fd, uint32_t serial) {
 }
 
 void EpollLoop::run_deferred() {
+    std::vector<SocketHandler*> drained;
+    drained.swap(drained_);
+    for (SocketHandler* h : drained) h->on_receive_drained({}, false, 0);
     // Items queued while these run wait for the next iteration (which then does not block).
     std::vector<Deferred> batch;
     batch.swap(deferred_);

@@ -28,6 +28,7 @@ public:
     void stop_accept(int listen_fd) override;
     void start_receive(int fd, SocketHandler* handler) override;
     void stop_receive(int fd) override;
+    void drain_receive(int fd, SocketHandler* handler) override;
     void send(int fd, const iovec* iov, int iovcnt, SocketHandler* handler) override;
     void connect(int fd, const sockaddr* addr, socklen_t len, SocketHandler* handler) override;
     void cancel_all(int fd, SocketHandler* handler) override;
@@ -65,6 +66,8 @@ private:
     int wake_fd_ = -1;
     std::unordered_map<int, std::unique_ptr<FdState>> fds_;
     std::vector<Deferred> deferred_;
+    // drain_receive() callers to tell; epoll never reads ahead, so nothing is ever unread.
+    std::vector<SocketHandler*> drained_;
     uint32_t next_serial_ = 1;  // 0 is the wake eventfd's key
     std::unique_ptr<char[]> recv_buffer_;
 

@@ -72,6 +72,7 @@ struct UringLoop::FdState {
     bool readable_scheduled = false;
 
     SocketHandler* cancel_handler = nullptr;
+    SocketHandler* drain_handler = nullptr;  // drain_receive() waiting for the recv to end
 };
 
 struct UringLoop::Deferred {
@@ -301,6 +302,30 @@ void UringLoop::stop_receive(int fd) {
     if (f->recv.armed) prep_cancel_op(f->recv);
 }
 
+void UringLoop::drain_receive(int fd, SocketHandler* handler) {
+    FdState* f = find(fd);
+    if (!f) {
+        drained_.push_back(Drained{handler, {}, false, 0});
+        return;
+    }
+    f->receiving = false;
+    f->drain_handler = handler;
+    // The multishot may still post data after the cancel is submitted: those bytes go to the
+    // stash (receiving is off), and the recv's final CQE hands them over in finish_drain().
+    if (f->recv.armed)
+        prep_cancel_op(f->recv);
+    else
+        finish_drain(*f);
+}
+
+void UringLoop::finish_drain(FdState& f) {
+    Drained d{f.drain_handler, std::move(f.stash), f.stash_ended, f.stash_status};
+    f.drain_handler = nullptr;
+    f.stash.clear();
+    f.stash_ended = false;
+    drained_.push_back(std::move(d));
+}
+
 void UringLoop::send(int fd, const iovec* iov, int iovcnt, SocketHandler* handler) {
     FdState& f = state(fd);
     if (f.send.armed) throw std::logic_error("ringmaster: a send is already in flight on this fd");
@@ -325,6 +350,8 @@ void UringLoop::connect(int fd, const sockaddr* addr, socklen_t len, SocketHandl
 }
 
 void UringLoop::cancel_all(int fd, SocketHandler* handler) {
+    // A drain_receive() still to be told is moot now: the handler hears on_cancelled only.
+    std::erase_if(drained_, [&](const Drained& d) { return d.handler == handler; });
     auto it = fds_.find(fd);
     if (it == fds_.end()) {
         deferred_.push_back(Deferred{kCancelled, fd, 0, handler});
@@ -391,7 +418,7 @@ void UringLoop::run_once(int timeout_ms) {
     ++stats_.iterations;
     // Sends queued by the previous iteration's callbacks go out together, before we wait.
     run_before_wait();
-    bool pending = !deferred_.empty();
+    bool pending = !deferred_.empty() || !drained_.empty();
     for (const auto& f : detached_) pending = pending || f->inflight == 0;
     const int64_t budget =
         pending ? 0 : wait_budget_ns(timeout_ms, timers_.next_deadline(), monotonic_ns());
@@ -453,6 +480,7 @@ void UringLoop::dispatch(uint64_t user_data, int res, uint32_t flags) {
             break;
         case OpKind::recv:
             on_recv_cqe(f, res, flags, final);
+            if (!f.recv.armed && f.drain_handler && !f.detached) finish_drain(f);
             break;
         case OpKind::send:
             if (!f.detached && f.send_handler) f.send_handler->on_send_done(res);
@@ -562,6 +590,9 @@ void UringLoop::schedule(int kind, FdState& f) {
 }
 
 void UringLoop::run_deferred() {
+    std::vector<Drained> drained;
+    drained.swap(drained_);
+    for (Drained& d : drained) d.handler->on_receive_drained(std::move(d.unread), d.ended, d.status);
     // Items queued while these run wait for the next iteration (which then does not block).
     std::vector<Deferred> batch;
     batch.swap(deferred_);

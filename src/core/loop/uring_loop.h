@@ -35,6 +35,7 @@ public:
     void stop_accept(int listen_fd) override;
     void start_receive(int fd, SocketHandler* handler) override;
     void stop_receive(int fd) override;
+    void drain_receive(int fd, SocketHandler* handler) override;
     void send(int fd, const iovec* iov, int iovcnt, SocketHandler* handler) override;
     void connect(int fd, const sockaddr* addr, socklen_t len, SocketHandler* handler) override;
     void cancel_all(int fd, SocketHandler* handler) override;
@@ -101,6 +102,16 @@ private:
     // its last completion has been reaped.
     std::vector<std::unique_ptr<FdState>> detached_;
     std::vector<Deferred> deferred_;
+    // drain_receive() results waiting for the next run_deferred(): independent of FdState,
+    // which may be forgotten once its receive has ended.
+    struct Drained {
+        SocketHandler* handler;
+        std::string unread;
+        bool ended;
+        int status;
+    };
+    std::vector<Drained> drained_;
+    void finish_drain(FdState& f);
     uint64_t next_serial_ = 1;
 
     TimerQueue timers_;

@@ -169,6 +169,7 @@ void Manager::handle_worker(WorkerProcess& proc) {
         forget_in_queries(proc.pid);
         return;
     }
+    if (msg.verb == "HANDOVER" && msg.fd >= 0) return relay_handover(proc, msg);
     if (msg.fd >= 0) close(msg.fd);
     if (msg.verb == "READY") {
         if (proc.phase != WorkerProcess::Phase::starting) return;

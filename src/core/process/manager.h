@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "channel.h"
 #include "restart_backoff.h"
 #include "ringmaster/process_tree.h"
 #include "unique_fd.h"
@@ -129,7 +130,9 @@ private:
                           int listen_fd);
     void on_exit(int pid, int wait_status);
     void schedule_restart(SlotState& slot, int64_t uptime_ms);
-    void retire(WorkerProcess& proc, unsigned deadline_ms);
+    // `handover`: the slot's replacement is READY and adopts the idle connections.
+    void retire(WorkerProcess& proc, unsigned deadline_ms, bool handover = false);
+    void relay_handover(const WorkerProcess& from, ChannelMessage& msg);
     void kill_now(WorkerProcess& proc);
 
     // reloads (manager_reload.cc)

@@ -146,7 +146,7 @@ void Manager::on_replacement_ready(WorkerProcess& proc) {
     bool graceful = active_ && active_->graceful;
     unsigned deadline =
         graceful ? 0u : std::max(1u, static_cast<unsigned>(config_.stop_timeout * 1000));
-    if (WorkerProcess* old = find(old_pid)) retire(*old, deadline);
+    if (WorkerProcess* old = find(old_pid)) retire(*old, deadline, /*handover=*/true);
 
     std::string line = "worker " + slot_name(proc.key) + ": " +
                        (old_pid ? std::to_string(old_pid) : std::string("(down)")) + " -> " +

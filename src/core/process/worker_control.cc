@@ -1,10 +1,12 @@
 // The worker's end of the manager channel. Manager -> worker messages:
-//   RETIRE <deadline_ms>   stop accepting, drain, exit (0 = no deadline)
+//   RETIRE <deadline_ms> [handover]   stop accepting, drain, exit (0 = no deadline);
+//                          "handover": the slot's replacement is READY and takes sockets
+//   ADOPT <state> +fd      a connection handed over by the previous worker of this slot
 //   RELOAD_NOTICE          a reload runs and this worker is not reloadable
 //   STATUS <id>            answer with REPLY chunks of status_json()
 //   CONNECTIONS <id>       answer with REPLY chunks of connections_json()
 // Worker -> manager: READY, FAILED <message>, RETIRED <requests>, REPLACE_ME,
-// REPLY <id> <more> <chunk> (see channel.h).
+// HANDOVER <state> +fd (for the slot's replacement), REPLY <id> <more> <chunk> (channel.h).
 #include "ringmaster/worker_control.h"
 
 #include <unistd.h>
@@ -38,6 +40,10 @@ void WorkerControl::request_own_replacement() { send("REPLACE_ME"); }
 
 void WorkerControl::send(const std::string& message) { channel_send(fd_, message); }
 
+bool WorkerControl::hand_over(int fd, const std::string& state) {
+    return replacement_ready_ && fd_ >= 0 && channel_send(fd_, "HANDOVER", state, fd);
+}
+
 void WorkerControl::on_readable() {
     // One message per call: the watch is level-triggered, and a handler (on_retire,
     // on_manager_lost) may tear this object down, so nothing may touch `this` after it.
@@ -50,8 +56,13 @@ void WorkerControl::on_readable() {
         handler_.on_manager_lost();
         return;
     }
+    if (msg.verb == "ADOPT" && msg.fd >= 0) {
+        handler_.on_adopt(msg.fd, msg.payload);  // the handler owns the fd now
+        return;
+    }
     if (msg.fd >= 0) ::close(msg.fd);
     if (msg.verb == "RETIRE") {
+        replacement_ready_ = msg.payload.find("handover") != std::string::npos;
         handler_.on_retire(static_cast<unsigned>(std::strtoul(msg.payload.c_str(), nullptr, 10)));
     } else if (msg.verb == "RELOAD_NOTICE") {
         handler_.on_reload_notice();

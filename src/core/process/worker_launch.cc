@@ -259,15 +259,30 @@ void Manager::schedule_restart(SlotState& s, int64_t uptime_ms) {
     }
 }
 
-void Manager::retire(WorkerProcess& proc, unsigned deadline_ms) {
+void Manager::retire(WorkerProcess& proc, unsigned deadline_ms, bool handover) {
     proc.role = WorkerProcess::Role::retiring;
     proc.retire_deadline_ms = deadline_ms;
     proc.kill_at_ms = deadline_ms == 0 ? -1 : steady_ms() + deadline_ms + kRetireGraceMs;
-    if (!channel_send(proc.channel.get(), "RETIRE", std::to_string(deadline_ms))) {
+    std::string payload = std::to_string(deadline_ms) + (handover ? " handover" : "");
+    if (!channel_send(proc.channel.get(), "RETIRE", payload)) {
         // Channel gone or jammed: it cannot be told, so it cannot drain.
         log_warning(describe(proc) + " cannot be told to retire: killed");
         kill_now(proc);
     }
+}
+
+// A retiring worker gives an idle connection to its slot's current (new) worker. The
+// manager only passes the descriptor along; if nobody can take it, closing our copy ends
+// the connection like any server close.
+void Manager::relay_handover(const WorkerProcess& from, ChannelMessage& msg) {
+    SlotState& s = slot(from.key);
+    WorkerProcess* to = s.current_pid && s.current_pid != from.pid ? find(s.current_pid) : nullptr;
+    if (!to || to->channel.get() < 0 || to->phase != WorkerProcess::Phase::serving ||
+        !channel_send(to->channel.get(), "ADOPT", msg.payload, msg.fd)) {
+        log_warning(describe(from) + ": a handed-over connection had no taker and was closed");
+    }
+    ::close(msg.fd);
+    msg.fd = -1;
 }
 
 void Manager::kill_now(WorkerProcess& proc) {
