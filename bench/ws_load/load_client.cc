@@ -112,10 +112,17 @@ private:
 
     uint32_t ms_since_start(uint64_t t) const { return uint32_t((t - start_) / 1000000); }
 
-    void fail(Conn& c, uint64_t Errors::*kind) {
-        err_.*kind += 1;
-        error_ms_.push_back(ms_since_start(now_ns()));
-        drop(c);
+    // The connection is gone: count why (an error, or nullptr for a clean close by the
+    // server) and, under load, open a new one in its place.
+    void lose(int idx, uint64_t Errors::*kind) {
+        if (kind) {
+            err_.*kind += 1;
+            error_ms_.push_back(ms_since_start(now_ns()));
+        } else {
+            ++reconnects_;
+        }
+        drop(conns_[idx]);
+        if (opt_.mode != Mode::ws_idle && !draining_) open_conn(idx);
     }
 
     void drop(Conn& c) {
@@ -154,7 +161,7 @@ private:
 
     void want_write(Conn& c, int idx, bool on) {
         epoll_event ev{};
-        ev.events = EPOLLIN | (on ? EPOLLOUT : 0);
+        ev.events = EPOLLIN | (on ? uint32_t(EPOLLOUT) : 0u);
         ev.data.u32 = idx;
         epoll_ctl(ep_, EPOLL_CTL_MOD, c.fd, &ev);
     }
@@ -167,8 +174,7 @@ private:
                     want_write(c, idx, true);
                     return;
                 }
-                if (c.outstanding) fail(c, &Errors::closed);
-                else drop(c);
+                lose(idx, c.outstanding ? &Errors::closed : nullptr);
                 return;
             }
             c.out.erase(0, n);
@@ -195,9 +201,12 @@ private:
         socklen_t len = sizeof(e);
         getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &e, &len);
         if (e != 0) {
-            fail(c, &Errors::connect);
+            lose(idx, &Errors::connect);
             return;
         }
+        sockaddr_in peer{};
+        socklen_t plen = sizeof(peer);
+        if (getpeername(c.fd, reinterpret_cast<sockaddr*>(&peer), &plen) < 0) return;  // not yet
         want_write(c, idx, false);
         if (opt_.mode == Mode::http) {
             --connecting_;
@@ -234,7 +243,7 @@ private:
                 line = next;
             }
             if (clen == std::string::npos) {
-                fail(c, &Errors::body);  // no Content-Length: not what any server here sends
+                lose(idx, &Errors::body);  // no Content-Length: not what any server here sends
                 return false;
             }
             size_t body_at = head_end + 4;
@@ -242,7 +251,7 @@ private:
             bool ok_status = head.substr(0, 12) == "HTTP/1.1 200";
             bool ok_body = std::string_view(c.in.data() + body_at, clen) == opt_.body;
             if (c.outstanding == 0) {
-                fail(c, &Errors::body);  // a response nobody asked for
+                lose(idx, &Errors::body);  // a response nobody asked for
                 return false;
             }
             complete_one(c, t);
@@ -254,9 +263,7 @@ private:
         c.in.erase(0, pos);
         if (c.outstanding == 0) {
             if (c.close_after) {
-                drop(c);
-                ++reconnects_;
-                if (!draining_) open_conn(idx);
+                lose(idx, nullptr);
                 return false;
             }
             if (!draining_) send_request(c, idx);
@@ -268,7 +275,7 @@ private:
         size_t head_end = c.in.find("\r\n\r\n");
         if (head_end == std::string::npos) return true;
         if (c.in.compare(0, 12, "HTTP/1.1 101") != 0) {
-            fail(c, &Errors::status);
+            lose(idx, &Errors::status);
             return false;
         }
         c.in.erase(0, head_end + 4);
@@ -290,20 +297,19 @@ private:
                 len = (uint8_t(c.in[pos + 2]) << 8) | uint8_t(c.in[pos + 3]);
                 hdr = 4;
             } else if (len == 127) {
-                fail(c, &Errors::body);  // never expected here
+                lose(idx, &Errors::body);  // never expected here
                 return false;
             }
             if (c.in.size() - pos < hdr + len) break;
             int opcode = b0 & 0x0f;
             if (opcode == 0x8) {  // server closed the WebSocket
-                if (c.outstanding) fail(c, &Errors::closed);
-                else drop(c);
+                lose(idx, c.outstanding ? &Errors::closed : nullptr);
                 return false;
             }
             if (opcode == 0x1 || opcode == 0x2) {
                 bool ok = std::string_view(c.in.data() + pos + hdr, len) == opt_.body;
                 if (c.outstanding == 0) {
-                    fail(c, &Errors::body);
+                    lose(idx, &Errors::body);
                     return false;
                 }
                 complete_one(c, t);
@@ -330,12 +336,7 @@ private:
             if (n < 0 && errno == EAGAIN) break;
             // EOF or reset: an error only if the client was owed something.
             bool owed = c.outstanding > 0 || c.state == State::handshaking;
-            if (owed) fail(c, &Errors::closed);
-            else {
-                drop(c);
-                ++reconnects_;
-            }
-            if (opt_.mode == Mode::http && !draining_) open_conn(idx);
+            lose(idx, owed ? &Errors::closed : nullptr);
             return;
         }
         t = now_ns();
@@ -350,8 +351,7 @@ private:
         for (size_t i = 0; i < conns_.size(); ++i) {
             Conn& c = conns_[i];
             if (c.state == State::ready && c.outstanding && t - c.sent_at > limit) {
-                fail(c, &Errors::timeout);
-                if (!draining_) open_conn(int(i));
+                lose(int(i), &Errors::timeout);
             }
         }
     }

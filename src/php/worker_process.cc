@@ -42,6 +42,45 @@ std::string json_escape(std::string_view s) {
     return out;
 }
 
+// Workers are forked from the manager and share OPcache's memory with every other process
+// of the tree, so a replacement could be served the cached copy of a file changed since it
+// was compiled: with opcache.validate_timestamps=0 always, otherwise when the edit fell in
+// the same second or within revalidate_freq. A new code generation therefore starts by
+// invalidating every cached script; the files it then includes are compiled afresh. (Old
+// workers keep running what they loaded: invalidation frees no memory they use.)
+void invalidate_opcache() {
+    zval fn, arg, status;
+    ZVAL_STRING(&fn, "opcache_get_status");
+    ZVAL_TRUE(&arg);
+    ZVAL_UNDEF(&status);
+    bool callable = zend_is_callable(&fn, 0, nullptr);
+    if (callable) call_user_function(nullptr, nullptr, &fn, &status, 1, &arg);
+    zval_ptr_dtor(&fn);
+    if (EG(exception)) zend_clear_exception();
+    zval* scripts = Z_TYPE(status) == IS_ARRAY
+                        ? zend_hash_str_find(Z_ARRVAL(status), "scripts", sizeof("scripts") - 1)
+                        : nullptr;
+    if (scripts && Z_TYPE_P(scripts) == IS_ARRAY) {
+        zval invalidate;
+        ZVAL_STRING(&invalidate, "opcache_invalidate");
+        zend_string* path;
+        ZEND_HASH_FOREACH_STR_KEY(Z_ARRVAL_P(scripts), path) {
+            if (!path) continue;
+            zval args[2], rv;
+            ZVAL_STR_COPY(&args[0], path);
+            ZVAL_TRUE(&args[1]);
+            ZVAL_UNDEF(&rv);
+            call_user_function(nullptr, nullptr, &invalidate, &rv, 2, args);
+            zval_ptr_dtor(&args[0]);
+            zval_ptr_dtor(&rv);
+            if (EG(exception)) zend_clear_exception();
+        }
+        ZEND_HASH_FOREACH_END();
+        zval_ptr_dtor(&invalidate);
+    }
+    zval_ptr_dtor(&status);
+}
+
 class WorkerProcess final : public WorkerControlHandler, public HandoverSink {
 public:
     WorkerProcess(const ServerConfig& config, const WorkerSlotInfo& slot, WorkerObject* worker)
@@ -70,6 +109,8 @@ public:
         ZVAL_LONG(id, slot_.slot);
         zval* mr = declared_property(worker_->self, "maxRequests");
         max_requests_ = mr ? uint64_t(std::max<zend_long>(0, zval_get_long(mr))) : 0;
+
+        invalidate_opcache();
 
         // onWorkerStart runs before accepting: a worker whose start fails never took a
         // connection, so its failure costs no client anything.
