@@ -8,6 +8,7 @@
 // flight. Results are one JSON object on stdout.
 //
 //   load_client http    --port P --conns 64 --duration 10 --body 'Hello, World!' [--timeline F]
+//   load_client http    --port P --conns 1 --requests 2000 --duration 600   (a fixed sequence)
 //   load_client ws-echo --port P --conns 64 --duration 10 --body 'Hello, World!'
 //   load_client ws-idle --port P --conns 10000 --ready-file F --hold 60
 //     (ws-idle: opens every connection, writes F, holds them until SIGTERM or --hold; then
@@ -48,6 +49,7 @@ struct Options {
     std::string timeline;
     std::string ready_file;
     int bucket_ms = 10;
+    uint64_t max_requests = 0;  // stop after this many answers (a fixed sequence); 0 = no limit
 };
 
 volatile sig_atomic_t g_stop = 0;
@@ -220,6 +222,7 @@ private:
     void complete_one(Conn& c, uint64_t t) {
         samples_.push_back({ms_since_start(c.sent_at), uint32_t(std::min<uint64_t>(t - c.sent_at, UINT32_MAX))});
         --c.outstanding;
+        if (opt_.max_requests && samples_.size() >= opt_.max_requests) draining_ = true;
     }
 
     // Parses as many HTTP responses as `c.in` holds. Returns false if the connection is gone.
@@ -407,7 +410,7 @@ void Client::run_load() {
             check_timeouts(t);
             last_check = t;
         }
-        if (t >= end || g_stop) break;
+        if (t >= end || g_stop || draining_) break;
     }
     draining_ = true;
     // Let what is in flight finish (bounded), so the last requests are not miscounted.
@@ -528,7 +531,7 @@ int Client::run() {
     fprintf(stderr,
             "usage: load_client http|ws-echo|ws-idle --port P [--conns N] [--duration S] [--pipeline D]\n"
             "       [--body STR] [--path /] [--timeline FILE] [--bucket-ms 10] [--timeout S]\n"
-            "       [--ready-file FILE] [--hold S]\n");
+            "       [--ready-file FILE] [--hold S] [--requests N]\n");
     exit(2);
 }
 
@@ -555,6 +558,7 @@ int main(int argc, char** argv) {
         else if (k == "--timeout") o.timeout = atof(v.c_str());
         else if (k == "--ready-file") o.ready_file = v;
         else if (k == "--hold") o.hold = atof(v.c_str());
+        else if (k == "--requests") o.max_requests = strtoull(v.c_str(), nullptr, 10);
         else usage();
     }
     if (o.port <= 0 || o.conns <= 0 || o.body.size() > 125) usage();

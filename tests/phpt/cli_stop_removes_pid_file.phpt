@@ -31,7 +31,6 @@ echo "second stop exit $code: ", trim($out . $err), "\n";
 --EXPECT--
 stop exit 0
 Stopping Ringmaster (pid N) ...
-stopping Ringmaster (pid N)
 Ringmaster stopped
 pid file removed
 control socket removed
