@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(php8.2-dev php8.2-cli php8.2-opcache php-pear liburing-dev libhttp-parser-dev libssl-dev
-          catch2 cmake g++ pkg-config make curl wrk apache2-utils nodejs node-ws clang libclang-rt-14-dev)
+          catch2 cmake g++ pkg-config make curl wrk apache2-utils nodejs node-ws clang libclang-rt-14-dev
+          nginx-light gnuplot-nox valgrind util-linux)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -56,6 +56,7 @@ suite "phpt (epoll)" phpt epoll
 # --- whole-server scenarios, both backends --------------------------------------------------
 for t in tests/integration/*.sh; do
     [ -e "$t" ] || continue
+    [ "$(basename "$t")" = lib.sh ] && continue  # the scenarios' shared helpers, not a scenario
     for backend in io_uring epoll; do
         suite "$(basename "$t" .sh) ($backend)" env RINGMASTER_EVENT_LOOP=$backend bash "$t"
     done
