@@ -39,6 +39,12 @@ inline ConnectionObject* connection_from(zend_object* obj) {
                                              XtOffsetOf(ConnectionZObj, std))->impl;
 }
 
+// Calls `cb` (if any) with the connection, then the extra arguments: ($conn), ($conn, $text),
+// ($conn, $code, $message) — the shapes of Workerman's connection callbacks.
+void call_with_connection(Callback* cb, zend_object* conn);
+void call_with_connection(Callback* cb, zend_object* conn, std::string_view text);
+void call_with_connection(Callback* cb, zend_object* conn, zend_long code, std::string_view text);
+
 // Delivers one decoded message (any PHP value) to the connection's pipe or onMessage.
 void dispatch_message(ConnectionObject& co, zval* message);
 

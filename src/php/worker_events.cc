@@ -22,14 +22,33 @@ size_t default_max_package() {
     return v > 0 ? size_t(v) : 0;
 }
 
-void call1(Callback* cb, zend_object* obj) {
+}  // namespace
+
+void call_with_connection(Callback* cb, zend_object* conn) {
     if (!cb) return;
     zval arg;
-    ZVAL_OBJ(&arg, obj);
+    ZVAL_OBJ(&arg, conn);
     cb->call(1, &arg);
 }
 
-}  // namespace
+void call_with_connection(Callback* cb, zend_object* conn, std::string_view text) {
+    if (!cb) return;
+    zval args[2];
+    ZVAL_OBJ(&args[0], conn);
+    ZVAL_STRINGL(&args[1], text.data(), text.size());
+    cb->call(2, args);
+    zval_ptr_dtor(&args[1]);
+}
+
+void call_with_connection(Callback* cb, zend_object* conn, zend_long code, std::string_view text) {
+    if (!cb) return;
+    zval args[3];
+    ZVAL_OBJ(&args[0], conn);
+    ZVAL_LONG(&args[1], code);
+    ZVAL_STRINGL(&args[2], text.data(), text.size());
+    cb->call(3, args);
+    zval_ptr_dtor(&args[2]);
+}
 
 std::unique_ptr<Codec> WorkerObject::make_codec() {
     switch (protocol) {
@@ -54,7 +73,7 @@ void WorkerObject::on_connected(Connection& c) {
         ZVAL_OBJ_COPY(&v, obj);
         zend_hash_index_update(Z_ARRVAL_P(list), zend_ulong(c.id()), &v);
     }
-    if (!callbacks[kOnConnect].empty()) call1(&callbacks[kOnConnect], obj);
+    if (!callbacks[kOnConnect].empty()) call_with_connection(&callbacks[kOnConnect], obj);
 }
 
 void WorkerObject::on_message(Connection& c, std::string_view message) {
@@ -93,7 +112,7 @@ void WorkerObject::on_close(Connection& c) {
         ConnectionObject* dst = connection_from(co->pipe_to);
         if (dst->conn) dst->conn->close();
     }
-    call1(co->callback(kOnClose), co->self);
+    call_with_connection(co->callback(kOnClose), co->self);
     zval* list = declared_property(self, "connections");
     if (list && Z_TYPE_P(list) == IS_ARRAY) {
         SEPARATE_ARRAY(list);
@@ -104,14 +123,7 @@ void WorkerObject::on_close(Connection& c) {
 void WorkerObject::on_error(Connection& c, int code, const std::string& message) {
     ConnectionObject* co = object_of(c);
     if (!co) return;
-    Callback* cb = co->callback(kOnError);
-    if (!cb) return;
-    zval args[3];
-    ZVAL_OBJ(&args[0], co->self);
-    ZVAL_LONG(&args[1], code);
-    ZVAL_STRINGL(&args[2], message.data(), message.size());
-    cb->call(3, args);
-    zval_ptr_dtor(&args[2]);
+    call_with_connection(co->callback(kOnError), co->self, code, message);
 }
 
 void WorkerObject::on_buffer_full(Connection& c) {
@@ -121,7 +133,7 @@ void WorkerObject::on_buffer_full(Connection& c) {
         ConnectionObject* src = connection_from(co->pipe_from);
         if (src->conn) src->conn->pause_receive();
     }
-    call1(co->callback(kOnBufferFull), co->self);
+    call_with_connection(co->callback(kOnBufferFull), co->self);
 }
 
 void WorkerObject::on_buffer_drain(Connection& c) {
@@ -131,7 +143,7 @@ void WorkerObject::on_buffer_drain(Connection& c) {
         ConnectionObject* src = connection_from(co->pipe_from);
         if (src->conn) src->conn->resume_receive();
     }
-    call1(co->callback(kOnBufferDrain), co->self);
+    call_with_connection(co->callback(kOnBufferDrain), co->self);
 }
 
 void WorkerObject::on_released(Connection& c) {
@@ -172,25 +184,13 @@ bool WorkerObject::on_websocket_connect(Connection& c, const http::HttpRequest& 
 void WorkerObject::on_websocket_ping(Connection& c, std::string_view payload) {
     ConnectionObject* co = object_of(c);
     if (!co) return;
-    if (Callback* cb = co->callback(kOnWebSocketPing)) {
-        zval args[2];
-        ZVAL_OBJ(&args[0], co->self);
-        ZVAL_STRINGL(&args[1], payload.data(), payload.size());
-        cb->call(2, args);
-        zval_ptr_dtor(&args[1]);
-    }
+    call_with_connection(co->callback(kOnWebSocketPing), co->self, payload);
 }
 
 void WorkerObject::on_websocket_pong(Connection& c, std::string_view payload) {
     ConnectionObject* co = object_of(c);
     if (!co) return;
-    if (Callback* cb = co->callback(kOnWebSocketPong)) {
-        zval args[2];
-        ZVAL_OBJ(&args[0], co->self);
-        ZVAL_STRINGL(&args[1], payload.data(), payload.size());
-        cb->call(2, args);
-        zval_ptr_dtor(&args[1]);
-    }
+    call_with_connection(co->callback(kOnWebSocketPong), co->self, payload);
 }
 
 }  // namespace ringmaster::php
