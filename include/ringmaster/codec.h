@@ -68,9 +68,12 @@ public:
     }
     // HTTP: the answer to the request last delivered has been queued; deliver the next one.
     virtual void response_sent(CodecOutput& out) { (void)out; }
-    // Bytes to send before a retiring worker closes an idle connection (WebSocket: a close
-    // frame with 1001 "going away"); empty for protocols without a goodbye.
-    virtual std::string goodbye() { return {}; }
+    // Bytes to send before the server closes the connection: WebSocket's close frame (1000,
+    // or 1001 "going away" when a retiring worker closes it); empty for protocols without one.
+    virtual std::string goodbye(bool restarting) {
+        (void)restarting;
+        return {};
+    }
     // $connection->maxPackageSize changed (0 = unbounded). Stream framings apply it to the
     // next message; http/websocket keep the limit they were created with.
     virtual void set_max_package_size(size_t max) { (void)max; }

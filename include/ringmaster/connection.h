@@ -111,8 +111,9 @@ public:
     void close();
     // Closes now, dropping queued data (Workerman's destroy()).
     void destroy();
-    // Closes an idle connection the way its protocol says goodbye (WebSocket: close 1001).
-    void close_gracefully();
+    // close(), preceded by the protocol's goodbye (WebSocket: a close frame, 1001 when
+    // `restarting`, else 1000).
+    void close_gracefully(bool restarting);
     // Gives this idle connection's socket to `sink` without losing a byte: stops receiving;
     // if the peer sent nothing meanwhile the socket goes to the sink, otherwise what came is
     // served here and the caller may try again once the connection is idle. False if the

@@ -278,8 +278,8 @@ void Connection::destroy() {
     begin_teardown();
 }
 
-void Connection::close_gracefully() {
-    std::string bye = codec_->goodbye();
+void Connection::close_gracefully(bool restarting) {
+    std::string bye = codec_->goodbye(restarting);
     if (!bye.empty() && state_ == ConnectionState::established) enqueue(OutChunk::from_string(std::move(bye)), false);
     close();
 }

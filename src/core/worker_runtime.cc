@@ -213,7 +213,7 @@ void WorkerRuntime::retire_idle(Connection& c) {
         c.begin_handover(handover_sink_);
         return;
     }
-    c.close_gracefully();
+    c.close_gracefully(/*restarting=*/true);
 }
 
 void WorkerRuntime::destroy_all() {

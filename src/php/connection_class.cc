@@ -176,7 +176,12 @@ PHP_METHOD(Ringmaster_TcpConnection, close) {
         else
             queue(c, data, raw);
     }
-    c->close();
+    // A raw close($frame, true) brought its own goodbye; otherwise the protocol's (WebSocket:
+    // a close frame with 1000) goes last.
+    if (raw)
+        c->close();
+    else
+        c->close_gracefully(/*restarting=*/false);
 }
 
 PHP_METHOD(Ringmaster_TcpConnection, destroy) {

@@ -60,6 +60,11 @@ public:
         }
     }
     bool established() const { return !handshake_; }
+    std::string goodbye(bool) override {
+        if (handshake_ || done_) return {};
+        done_ = true;
+        return ws::encode_close(ws::close_code::normal, {}, ws::Role::client);
+    }
 
 private:
     std::unique_ptr<ws::ClientHandshake> handshake_;

@@ -39,10 +39,11 @@ public:
         head->assign(reinterpret_cast<char*>(h), n);
     }
     void set_binary(bool b) override { binary_ = b; }
-    std::string goodbye() override {
+    std::string goodbye(bool restarting) override {
         if (handshake_ || done_) return {};
-        done_ = true;  // the peer's echo of our close ends the exchange
-        return ws::encode_close(ws::close_code::going_away, "server restarting");
+        done_ = true;  // we close after sending: nothing more is read
+        return restarting ? ws::encode_close(ws::close_code::going_away, "server restarting")
+                          : ws::encode_close(ws::close_code::normal);
     }
     bool binary() const override { return binary_; }
 

@@ -12,8 +12,9 @@
 //            "ms":80,"replaced":[...slots replaced before the failure...],"notified":[...]}
 //           "ms" of a replaced slot = fork until READY; top-level "ms" = whole reload.
 //           The answer is sent once every replacement is READY and every old process has
-//           been TOLD to retire; drains finish afterwards. That is why a worker may call
-//           reload() on its own server: it is answered before it must drain.
+//           drained and exited, so afterwards only new code answers. A worker that calls
+//           reload() on its own server is the exception: its own exit is not awaited (it
+//           cannot drain while it waits for the answer).
 //   status  {"ok":true,"processes":[{"pid":..,"role":"master"|"manager"|"worker",
 //            "group":"echo","slot":0,"generation":1,"started_at":"2026-11-21 08:30:01",
 //            "rss_kb":23000,"state":"serving"|"starting"|"retiring"|"restarting in 1.6 s",

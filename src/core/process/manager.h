@@ -90,6 +90,11 @@ struct ReloadPlan {
     std::vector<std::pair<SlotKey, int>> notified;
     int64_t started_ms = 0;
     UniqueFd requester;  // control client waiting for the outcome, or none
+    int requester_pid = 0;  // its process (SO_PEERCRED): a worker reloading its own server
+    // Old workers told to retire by this plan and not yet exited. The caller is answered
+    // once they are gone, so after `reload` returns only new code answers - except the
+    // requesting worker itself, which cannot drain while it waits for the answer.
+    std::set<int> draining;
 };
 
 struct StatusQuery {
@@ -133,6 +138,8 @@ private:
     // `handover`: the slot's replacement is READY and adopts the idle connections.
     void retire(WorkerProcess& proc, unsigned deadline_ms, bool handover = false);
     void relay_handover(const WorkerProcess& from, ChannelMessage& msg);
+    // A worker retired by the running reload plan has exited (manager_reload.cc).
+    void on_retired_exit(int pid);
     void kill_now(WorkerProcess& proc);
 
     // reloads (manager_reload.cc)

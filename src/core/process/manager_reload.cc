@@ -10,18 +10,23 @@
 // - A second user reload while one runs (or waits) is refused with a clear error, never
 //   queued: the caller should see the outcome of the reload it asked for. maxRequests
 //   replacements are queued behind whatever runs, and a user reload waits behind them.
-// - The caller is answered when every replacement is READY and every old worker has been
-//   told to retire; drains finish afterwards (the manager still kills overdue ones). So a
-//   worker can call reload() on its own server without deadlock.
+// - The caller is answered when every replacement is READY and every old worker has
+//   finished its drain and exited (the manager kills overdue ones), so once `reload`
+//   returns only new code answers. The one exception is a worker reloading its own server
+//   (found with SO_PEERCRED): it cannot drain while it waits, so its exit is not awaited.
 // - Generations: a reload takes reload_count+1; the count advances if the reload
 //   succeeded or replaced at least one slot, so the number is reused only when an aborted
 //   reload changed nothing.
+#include <sys/socket.h>
+
 #include <algorithm>
 
 #include "channel.h"
 #include "control_protocol.h"
 #include "json_value.h"
 #include "manager.h"
+
+#include <sys/socket.h>
 #include "process_clock.h"
 #include "ringmaster/log.h"
 
@@ -50,6 +55,11 @@ void Manager::request_reload(bool graceful, UniqueFd requester) {
     plan.kind = ReloadPlan::Kind::reload;
     plan.graceful = graceful;
     plan.requester = std::move(requester);
+    ucred peer{};
+    socklen_t len = sizeof peer;
+    if (plan.requester.valid() &&
+        getsockopt(plan.requester.get(), SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0)
+        plan.requester_pid = peer.pid;
     if (active_) {
         control_send_progress(plan.requester.get(),
                               "waiting for a running worker replacement to finish");
@@ -131,7 +141,12 @@ void Manager::advance_plan() {
         }
         p.in_flight.insert(key);
     }
-    if (p.pending.empty() && p.in_flight.empty()) finish_plan(true, "");
+    if (p.pending.empty() && p.in_flight.empty() && p.draining.empty()) finish_plan(true, "");
+}
+
+void Manager::on_retired_exit(int pid) {
+    if (!active_ || !active_->draining.erase(pid)) return;
+    advance_plan();
 }
 
 void Manager::on_replacement_ready(WorkerProcess& proc) {
@@ -146,7 +161,10 @@ void Manager::on_replacement_ready(WorkerProcess& proc) {
     bool graceful = active_ && active_->graceful;
     unsigned deadline =
         graceful ? 0u : std::max(1u, static_cast<unsigned>(config_.stop_timeout * 1000));
-    if (WorkerProcess* old = find(old_pid)) retire(*old, deadline, /*handover=*/true);
+    if (WorkerProcess* old = find(old_pid)) {
+        retire(*old, deadline, /*handover=*/true);
+        if (active_ && old_pid != active_->requester_pid) active_->draining.insert(old_pid);
+    }
 
     std::string line = "worker " + slot_name(proc.key) + ": " +
                        (old_pid ? std::to_string(old_pid) : std::string("(down)")) + " -> " +

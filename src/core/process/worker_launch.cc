@@ -213,6 +213,7 @@ void Manager::on_exit(int pid, int wait_status) {
     switch (proc->role) {
         case WorkerProcess::Role::retiring:
             if (!proc->killed_by_manager) log_info(describe(*proc) + " exited: " + reason);
+            on_retired_exit(pid);
             return;
         case WorkerProcess::Role::discarded:
             log_info("discarded " + describe(*proc) + " exited: " + reason);
