@@ -95,11 +95,7 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
     }
     void established() {
         flush_pending();
-        if (Callback* cb = co->callback(kOnConnect)) {
-            zval arg;
-            ZVAL_OBJ(&arg, co->self);
-            cb->call(1, &arg);
-        }
+        call_with_connection(co->callback(kOnConnect), co->self);
     }
     void on_message(Connection&, std::string_view message) override {
         zval msg;
@@ -107,28 +103,25 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
         dispatch_message(*co, &msg);
         zval_ptr_dtor(&msg);
     }
-    void on_close(Connection&) override {
-        if (Callback* cb = co->callback(kOnClose)) {
-            zval arg;
-            ZVAL_OBJ(&arg, co->self);
-            cb->call(1, &arg);
-        }
-    }
+    void on_close(Connection&) override { call_with_connection(co->callback(kOnClose), co->self); }
     void on_error(Connection&, int code, const std::string& message) override {
+        report_error(code, message);
+    }
+    // Without an onError handler a failed outgoing connection would go unnoticed: log it.
+    void report_error(int code, const std::string& message) {
         Callback* cb = co->callback(kOnError);
         if (!cb) {
             log_warning("AsyncTcpConnection " + address.original + ": " + message);
             return;
         }
-        zval args[3];
-        ZVAL_OBJ(&args[0], co->self);
-        ZVAL_LONG(&args[1], code);
-        ZVAL_STRINGL(&args[2], message.data(), message.size());
-        cb->call(3, args);
-        zval_ptr_dtor(&args[2]);
+        call_with_connection(cb, co->self, code, message);
     }
-    void on_buffer_full(Connection&) override { call_simple(kOnBufferFull); }
-    void on_buffer_drain(Connection&) override { call_simple(kOnBufferDrain); }
+    void on_buffer_full(Connection&) override {
+        call_with_connection(co->callback(kOnBufferFull), co->self);
+    }
+    void on_buffer_drain(Connection&) override {
+        call_with_connection(co->callback(kOnBufferDrain), co->self);
+    }
     void on_released(Connection& c) override {
         c.user_data = nullptr;
         co->conn = nullptr;
@@ -159,34 +152,12 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
         try {
             connect();  // takes the core's reference when it succeeds
         } catch (const std::exception& e) {
-            on_error_without_connection(e.what());
+            report_error(kConnectFail, e.what());
         }
         OBJ_RELEASE(self);  // may free this link: nothing may follow
     }
-    void on_error_without_connection(const std::string& message) {
-        Callback* cb = co->callback(kOnError);
-        if (!cb) {
-            log_warning("AsyncTcpConnection " + address.original + ": " + message);
-            return;
-        }
-        zval args[3];
-        ZVAL_OBJ(&args[0], co->self);
-        ZVAL_LONG(&args[1], kConnectFail);
-        ZVAL_STRINGL(&args[2], message.data(), message.size());
-        cb->call(3, args);
-        zval_ptr_dtor(&args[2]);
-    }
-
     std::string key;
 
-private:
-    void call_simple(CallbackSlot slot) {
-        if (Callback* cb = co->callback(slot)) {
-            zval arg;
-            ZVAL_OBJ(&arg, co->self);
-            cb->call(1, &arg);
-        }
-    }
 };
 
 size_t default_package_size() {
