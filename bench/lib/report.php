@@ -204,7 +204,7 @@ $md .= "{$meta['cpu']}, {$meta['cpus']} CPUs, Linux {$meta['kernel']}, PHP {$met
     . "of the server (master, manager, workers) from /proc. Load average at the end: {$meta['load_avg_at_end']}.\n\n";
 $md .= "## Targets (Ringmaster on io_uring)\n\n| Target | Measured | Bar | |\n|---|---:|---:|:-:|\n";
 foreach ($targets as $t) {
-    $val = $t['value'] === null ? '–' : ($t['unit'] === '×' ? sprintf('%.2f×', $t['value']) : $t['value'] . ($t['unit'] ? " {$t['unit']}" : ''));
+    $val = $t['value'] === null ? '–' : ($t['unit'] === '×' ? sprintf('%.3f×', $t['value']) : $t['value'] . ($t['unit'] ? " {$t['unit']}" : ''));
     $bar = $t['op'] . ' ' . ($t['unit'] === '×' ? sprintf('%.2f×', $t['bar']) : $t['bar'] . ($t['unit'] ? " {$t['unit']}" : ''));
     $md .= "| {$t['target']} | $val | $bar | " . ($t['pass'] === null ? 'n/a' : ($t['pass'] ? '✅ pass' : '❌ fail')) . " |\n";
 }

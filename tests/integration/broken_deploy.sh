@@ -6,7 +6,7 @@
 # the worker pids stay the same, exactly one process was forked for the attempt and no more
 # while thousands of requests are served afterwards (no crash loop), and only the old
 # version answers. Then a fixed file reloads (exit 0) and the new version answers. Over the
-# whole run: zero failed requests.
+# whole run: zero failed requests and no connection closed.
 source "$(dirname "$0")/lib.sh"
 it_setup
 
@@ -86,6 +86,7 @@ load_stop load
 it_log "load: $(load_check summary load)"
 load_check clean load || fail "the load saw failed requests"
 load_check order load "$WORK/marks" || fail "the fixed version did not take over cleanly"
+load_kept_connections load 32
 [ "$(load_versions load)" = "1,2" ] || fail "answers came from versions $(load_versions load), expected only 1 and 2"
 cli stop
 [ "$CLI_RC" -eq 0 ] || fail "stop exited $CLI_RC"

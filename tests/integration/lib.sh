@@ -30,6 +30,11 @@ it_log() { printf '[%s %s] %s\n' "$SCENARIO" "$BACKEND" "$*"; }
 fail() {
     IT_FAILED=1
     printf '[%s %s] FAIL: %s\n' "$SCENARIO" "$BACKEND" "$*" >&2
+    if [ "$BASHPID" != "$$" ]; then
+        # Inside $(...): make the scenario itself fail too, not just this subshell.
+        kill -USR1 $$ 2>/dev/null
+        exit 1
+    fi
     if [ -n "$WORK" ] && [ -f "$WORK/server.log" ]; then
         echo "--- last lines of the server log ($WORK/server.log):" >&2
         tail -n 30 "$WORK/server.log" >&2
@@ -53,6 +58,7 @@ it_setup() {
     PORT=$(free_port) || exit 2
     trap it_cleanup EXIT
     trap 'fail "interrupted"' INT
+    trap 'fail "a helper failed (see above)"' USR1
     trap 'fail "time limit of ${IT_TIME_LIMIT}s exceeded"' TERM
     # The time bound of the whole scenario (not a synchronisation: it only ends a hung run).
     (
@@ -85,7 +91,7 @@ work_pids() {
 
 it_cleanup() {
     local rc=$? name pid
-    trap - EXIT TERM INT
+    trap - EXIT TERM INT USR1
     [ "$IT_WATCHDOG" -gt 0 ] && kill "$IT_WATCHDOG" 2>/dev/null
     for name in "${!LOAD_PIDS[@]}"; do
         pid=${LOAD_PIDS[$name]}
@@ -172,9 +178,16 @@ master_pid() { cat "$WORK/server.pid" 2>/dev/null || echo 0; }
 master_alive() {
     local p
     p=$(master_pid)
-    [ "$p" -gt 0 ] 2>/dev/null && kill -0 "$p" 2>/dev/null
+    [ "$p" -gt 0 ] 2>/dev/null && pid_alive "$p"
 }
-pid_alive() { kill -0 "$1" 2>/dev/null; }
+# A zombie is not alive: whoever reaps orphans here (pid 1) may take its time.
+pid_alive() {
+    local stat
+    kill -0 "$1" 2>/dev/null || return 1
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    case "${stat:0:1}" in Z | X) return 1 ;; esac
+}
 
 # wait_for SECONDS "what" COMMAND...: polls COMMAND until it succeeds or the deadline passes.
 wait_for() {
@@ -277,6 +290,16 @@ load_check() {  # load_check CHECK NAME [ARGS...]
 load_versions() {
     load_check get "$1" versions | "$PHP" -n -r '$v = array_keys(json_decode(stream_get_contents(STDIN), true));
         sort($v); echo implode(",", $v), "\n";'
+}
+
+# load_kept_connections NAME CONNS: no connection was ever closed or replaced (idle keep-alive
+# connections are handed to the replacement, not closed, when a worker retires).
+load_kept_connections() {
+    local connects closed
+    connects=$(load_check get "$1" connects)
+    closed=$(load_check get "$1" closed_by_server)
+    [ "$connects" -eq "$2" ] && [ "$closed" -eq 0 ] ||
+        fail "load $1: $connects TCP connects for $2 connections, $closed closed by the server: keep-alive connections were not kept"
 }
 
 it_pass() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # $worker->maxRequests = 200 under keep-alive load (2 workers, 24 connections, 10000
 # requests): the workers rotate (start before stop), each retired process answered at least
-# its 200 requests before going, and not one request fails.
+# its 200 requests before going, not one request fails and no connection is closed.
 source "$(dirname "$0")/lib.sh"
 it_setup
 
@@ -25,6 +25,7 @@ wait_requests load 10000 30
 load_stop load
 it_log "load: $(load_check summary load)"
 load_check clean load || fail "requests failed while workers rotated"
+load_kept_connections load 24
 
 pid_counts=$(load_check get load pids)
 live=$(worker_pids web)

@@ -4,7 +4,8 @@
 # version). Asserts: `reload` exits 0 and prints every slot's old -> new pid (matching status
 # before and after) and the total time; zero errors of any kind, every request answered
 # completely and correctly; after each reload returned, every connection got at most one
-# older-version answer (the one in flight) and then only the new version.
+# older-version answer (the one in flight) and then only the new version; no connection was
+# closed (idle keep-alive connections are handed to the replacements).
 # REUSE_PORT=1 runs the same with $worker->reusePort = true.
 source "$(dirname "$0")/lib.sh"
 REUSE_PORT=${REUSE_PORT:-0}
@@ -66,6 +67,7 @@ load_stop load
 it_log "load: $(load_check summary load)"
 load_check clean load || fail "the load saw failed requests across the reloads"
 load_check order load "$WORK/marks" || fail "connections got old-version answers after a reload returned"
+load_kept_connections load "$CONNS"
 [ "$(load_versions load)" = "1,2,3,4,5" ] || fail "the load did not see every version 1..5: $(load_versions load)"
 cli stop
 [ "$CLI_RC" -eq 0 ] || fail "stop exited $CLI_RC: $CLI_ERR"

@@ -181,11 +181,16 @@ void Manager::on_exit(int pid, int wait_status) {
     std::unique_ptr<WorkerProcess> proc = std::move(it->second);
     procs_.erase(it);
     // SIGCHLD can be seen before the last messages on the channel: a FAILED sent just
-    // before exiting carries the PHP error the reload's caller must get. Nothing else
-    // from a dead process matters (a READY from it must not make it current).
+    // before exiting carries the PHP error the reload's caller must get, and a retiring
+    // worker's last HANDOVERs carry client sockets that must still reach the replacement.
+    // Nothing else from a dead process matters (a READY from it must not make it current).
     ChannelMessage last;
     while (proc->channel.valid() &&
            channel_receive(proc->channel.get(), &last) == ChannelRead::message) {
+        if (last.verb == "HANDOVER" && last.fd >= 0) {
+            relay_handover(*proc, last);
+            continue;
+        }
         if (last.fd >= 0) close(last.fd);
         if (last.verb == "FAILED" && proc->failure.empty()) {
             proc->failure = last.payload.empty() ? "onWorkerStart failed" : last.payload;
