@@ -7,7 +7,6 @@
 #include <sys/uio.h>
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -15,6 +14,7 @@
 #include "ringmaster/codec.h"
 #include "ringmaster/event_loop.h"
 #include "ringmaster/out_chunk.h"
+#include "ringmaster/send_queue.h"
 
 namespace ringmaster {
 
@@ -178,10 +178,9 @@ private:
     ConnectionState state_ = ConnectionState::connecting;
     ConnectionCounters counters_;
 
-    std::deque<OutChunk> queue_;
+    SendQueue queue_;
     size_t queued_bytes_ = 0;
-    static constexpr int kMaxIov = 64;
-    iovec iov_[kMaxIov];
+    IovArray iov_;
     bool send_in_flight_ = false;
     bool flush_scheduled_ = false;
     bool buffer_full_reported_ = false;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -206,13 +207,11 @@ void Connection::flush() {
 }
 
 void Connection::submit_send() {
-    int n = 0;
-    for (auto it = queue_.begin(); it != queue_.end() && n < kMaxIov; ++it, ++n) {
-        iov_[n].iov_base = const_cast<char*>(it->data());
-        iov_[n].iov_len = it->size();
-    }
+    int wanted = int(std::min<size_t>(queue_.size(), IovArray::kMax));
+    iovec* iov = iov_.get(wanted);
+    int n = queue_.fill(iov, wanted);
     send_in_flight_ = true;
-    loop_.send(fd_, iov_, n, this);
+    loop_.send(fd_, iov, n, this);
 }
 
 void Connection::on_send_done(ssize_t result) {

@@ -49,6 +49,7 @@ zval* connection_write_property(zend_object* obj, zend_string* name, zval* value
     // onConnect matters only for AsyncTcpConnection; the rest for every connection.
     if (slot >= kOnConnect) {
         std::string why;
+        if (!co->callbacks) co->callbacks = std::make_unique<Callback[]>(kCallbackSlots);
         if (!co->callbacks[slot].assign(value, &why)) {
             zend_type_error("Ringmaster\\TcpConnection::$%s must be a valid callback or null, %s",
                             ZSTR_VAL(name), why.c_str());

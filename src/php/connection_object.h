@@ -2,6 +2,8 @@
 // once that connection has been freed), its owner, and per-connection callback overrides.
 #pragma once
 
+#include <memory>
+
 #include "php_call.h"
 #include "ringmaster/connection.h"
 #include "worker_object.h"
@@ -14,7 +16,9 @@ struct ConnectionObject {
     Connection* conn = nullptr;
     WorkerObject* worker = nullptr;  // the accepting Worker (null for outgoing connections)
     uint64_t id = 0;
-    Callback callbacks[kCallbackSlots];  // only onMessage..onBufferDrain are used
+    // Callbacks set on this connection itself (rare: most use their Worker's). Allocated on
+    // first use, so the thousands of connections that never set one pay nothing for it.
+    std::unique_ptr<Callback[]> callbacks;
     zend_object* self = nullptr;
     // pipe(): where received messages go, and who to resume when our buffer drains.
     zend_object* pipe_to = nullptr;
@@ -23,7 +27,7 @@ struct ConnectionObject {
 
     // The callback for `slot`: the connection's own if set, else its worker's.
     Callback* callback(CallbackSlot slot) {
-        if (!callbacks[slot].empty()) return &callbacks[slot];
+        if (callbacks && !callbacks[slot].empty()) return &callbacks[slot];
         if (worker && !worker->callbacks[slot].empty()) return &worker->callbacks[slot];
         return nullptr;
     }

@@ -123,8 +123,6 @@ TEST_CASE("back-pressure: full, dropped sends, then drain", "[connection]") {
     f.ev.max_send = 64 * 1024;
     f.ev.echo = false;
     int c = f.client();
-    int small = 4096;
-    //setsockopt(c, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
     REQUIRE(f.until([&] { return f.ev.last != nullptr; }));
     Connection* conn = f.ev.last;
     // Fill far past the kernel buffers and our limit without the client reading.
@@ -148,7 +146,8 @@ TEST_CASE("back-pressure: full, dropped sends, then drain", "[connection]") {
         got += f.read_some(c).size();
         return got == sent && f.ev.saw("drain");
     });
-    INFO("sent " << sent << " got " << got << " queued " << (f.ev.last ? f.ev.last->queued_bytes() : 0));
+    INFO("sent " << sent << " got " << got << " queued " << (f.ev.last ? f.ev.last->queued_bytes() : 0)
+         << " out " << (f.ev.last ? f.ev.last->counters().bytes_out : 0) << " state " << (f.ev.last ? f.ev.last->state_name() : "gone"));
     REQUIRE(ok);
     CHECK(std::count(f.ev.log.begin(), f.ev.log.end(), "drain") == 1);
     close(c);
