@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace ringmaster {
@@ -18,6 +19,13 @@ public:
         : data_(data), len_(len), owner_(owner), release_(release) {}
     // Takes a std::string by move (protocol replies, error responses).
     static OutChunk from_string(std::string&& text);
+    // Copies small protocol bytes (an HTTP head, a frame header) into a block from a
+    // per-thread pool of recycled blocks: no malloc per response in the steady state.
+    static OutChunk copy_of(std::string_view bytes);
+    // Bytes that live forever (string literals): nothing to release.
+    static OutChunk literal(std::string_view bytes) {
+        return OutChunk(bytes.data(), bytes.size(), nullptr, nullptr);
+    }
 
     OutChunk(OutChunk&& o) noexcept { *this = std::move(o); }
     OutChunk& operator=(OutChunk&& o) noexcept {

@@ -173,9 +173,9 @@ bool Connection::send_message(OutChunk payload) {
     if (!accepts_user_data()) return false;
     std::string head, tail;
     codec_->frame(std::string_view(payload.data(), payload.size()), &head, &tail);
-    if (!head.empty()) enqueue(OutChunk::from_string(std::move(head)), true);
+    if (!head.empty()) enqueue(OutChunk::copy_of(head), true);
     enqueue(std::move(payload), true);
-    if (!tail.empty()) enqueue(OutChunk::from_string(std::move(tail)), true);
+    if (!tail.empty()) enqueue(OutChunk::copy_of(tail), true);
     return true;
 }
 

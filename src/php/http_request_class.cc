@@ -4,6 +4,7 @@
 #include "php_ringmaster.h"  // first: the Zend headers below need php.h
 
 #include <cstring>
+#include <vector>
 
 extern "C" {
 #include "Zend/zend_exceptions.h"
@@ -14,6 +15,7 @@ extern "C" {
 #include "arginfo.h"
 #include "http_objects.h"
 #include "ringmaster/protocol/http_field_values.h"
+#include "ringmaster/protocol/http_request_parser.h"
 #include "ringmaster/protocol/multipart_form.h"
 #include "ringmaster/protocol/url_encoded.h"
 
@@ -41,9 +43,23 @@ RequestObject* request_from(zval* zv) {
                                           XtOffsetOf(RequestZObj, std))->impl;
 }
 
+// A request's C++ side is reused rather than freed: one Request object per HTTP request
+// would otherwise cost a malloc/free pair each, and its parsed buffers go back to the parser
+// (HttpRequestParser::recycle) so the next request is parsed without allocating.
+std::vector<RequestObject*>& spare_objects() {
+    thread_local std::vector<RequestObject*> spare;
+    return spare;
+}
+
 zend_object* request_create(zend_class_entry* ce) {
     auto* z = static_cast<RequestZObj*>(zend_object_alloc(sizeof(RequestZObj), ce));
-    z->impl = new RequestObject();
+    auto& spare = spare_objects();
+    if (spare.empty()) {
+        z->impl = new RequestObject();
+    } else {
+        z->impl = spare.back();
+        spare.pop_back();
+    }
     for (zval* v : {&z->impl->get, &z->impl->post, &z->impl->cookie, &z->impl->header, &z->impl->files})
         ZVAL_UNDEF(v);
     zend_object_std_init(&z->std, ce);
@@ -56,7 +72,13 @@ void request_free(zend_object* obj) {
     RequestObject* r = z->impl;
     for (zval* v : {&r->get, &r->post, &r->cookie, &r->header, &r->files}) zval_ptr_dtor(v);
     http::remove_uploaded_files(r->form);  // uploads live as long as the request
-    delete r;
+    r->form = http::MultipartForm{};
+    http::HttpRequestParser::recycle(std::move(r->request));
+    auto& spare = spare_objects();
+    if (spare.size() < 64)
+        spare.push_back(r);
+    else
+        delete r;
     zend_object_std_dtor(obj);
 }
 

@@ -75,9 +75,9 @@ void send_stream_piece(Connection& c, const HttpExchange& ex, zend_string* s) {
     }
     char head[http::kChunkHeaderMax];
     std::string_view h = http::chunk_header(ZSTR_LEN(s), head);
-    c.send_raw(OutChunk::from_string(std::string(h)));
+    c.send_raw(OutChunk::copy_of(h));
     c.send_raw(string_chunk(s));
-    c.send_raw(OutChunk(http::kChunkEnd.data(), http::kChunkEnd.size(), nullptr, nullptr));
+    c.send_raw(OutChunk::literal(http::kChunkEnd));
 }
 
 bool send_chunk(Connection& c, HttpExchange& ex, zend_object* chunk) {
@@ -88,7 +88,7 @@ bool send_chunk(Connection& c, HttpExchange& ex, zend_object* chunk) {
     // accepted and dropped so the application's stream logic needs no special case.
     if (ZSTR_LEN(s) == 0) {
         if (ex.version_minor >= 1 && !ex.head_method)
-            c.send_raw(OutChunk(http::kLastChunk.data(), http::kLastChunk.size(), nullptr, nullptr));
+            c.send_raw(OutChunk::literal(http::kLastChunk));
         complete(c, ex, !ex.close_after);
         return true;
     }
@@ -157,7 +157,7 @@ bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
                                                   : http::BodyFraming::content_length,
                                           body_len, ex.keep_alive);
     bool keep = writer.keep_alive();
-    c.send_raw(OutChunk::from_string(std::string(head)));
+    c.send_raw(OutChunk::copy_of(head));
     bool with_body = !ex.head_method && status != 204 && status != 304 && status >= 200;
     if (chunked) {
         ex.streaming = true;
@@ -201,7 +201,7 @@ bool http_send(Connection& c, zval* data) {
     static http::HttpResponseWriter writer;
     std::string_view head = writer.simple_head(ZSTR_LEN(s), ex->keep_alive, ex->version_minor);
     bool keep = writer.keep_alive();
-    c.send_raw(OutChunk::from_string(std::string(head)));
+    c.send_raw(OutChunk::copy_of(head));
     if (!ex->head_method && ZSTR_LEN(s)) {
         c.send_raw(OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s, release_zend_string));
     } else {

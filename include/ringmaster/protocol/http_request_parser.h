@@ -55,9 +55,10 @@ public:
     size_t queued() const { return queue_.size() - head_; }
     // Pops the oldest request (precondition: has_request()). Resumes parsing held-back input.
     HttpRequest take_request();
-    // Optional: hand an answered request back so its buffers are reused for the next one
-    // (this is what makes steady-state parsing allocation-free).
-    void recycle(HttpRequest&& done);
+    // Hands an answered request back so its buffers are reused for the next one parsed in
+    // this thread, by any connection (this is what makes steady-state parsing allocation-free:
+    // the request usually dies in the glue, long after the parser that made it moved on).
+    static void recycle(HttpRequest&& done);
 
     bool failed() const { return error_.status != 0; }
     const HttpError& error() const { return error_; }
@@ -103,7 +104,6 @@ private:
     HttpRequest current_;
     std::vector<HttpRequest> queue_;
     size_t head_ = 0;
-    std::vector<HttpRequest> spare_;
     std::string held_;  // input not yet parsed (queue full, upgrade, or failure)
     HttpError error_;
     Phase phase_ = Phase::idle;

@@ -8,12 +8,18 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 
 namespace ringmaster::http {
 namespace {
 
-constexpr size_t kMaxSpare = 4;
+constexpr size_t kMaxSpare = 64;  // per thread: enough for every request in flight at once
 constexpr size_t kMaxSpareCapacity = 64 * 1024;
+
+std::vector<HttpRequest>& spare_requests() {
+    thread_local std::vector<HttpRequest> spare;
+    return spare;
+}
 constexpr size_t kBodyCeiling = size_t{2} << 30;  // offsets are 32-bit
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -252,28 +258,70 @@ bool HttpRequestParser::parse_step(std::string_view bytes, size_t* used) {
 // ambiguity request smugglers use) and obs-fold continuation lines (RFC 7230 3.2.4 allows 400).
 bool HttpRequestParser::check_head_bytes(std::string_view head_part) {
     head_bytes_ += head_part.size();
+    const char* p = head_part.data();
+    const char* const end = p + head_part.size();
     char prev = prev_head_char_;
-    for (char c : head_part) {
-        if (c == '\n' && prev != '\r') return fail(400, "bare LF in request head", true);
-        if ((c == ' ' || c == '\t') && prev == '\n') return fail(400, "obsolete line folding", true);
-        // Header lines are counted where they end, a position that does not depend on how
-        // the input was split (the library's callbacks fire at chunk ends).
-        if (c == '\n' && !in_request_line_ && line_len_ > 1 &&
-            ++header_lines_ > limits_.max_header_count)
-            return fail(431, "too many header fields", true);
-        line_len_ = c == '\n' ? 0 : line_len_ + 1;
-        prev = c;
-        if (!in_request_line_) continue;
-        // libhttp-parser (non-strict build) accepts any letters in place of "HTTP/".
-        if (c == ' ') {
-            ++line_spaces_;
-        } else if (c == '\n' && line_spaces_ > 0) {
-            if (proto_matched_ != 5) return fail(400, "invalid HTTP version", true);
-            in_request_line_ = false;
-        } else if (line_spaces_ == 2 && proto_matched_ < 5) {
-            if (c != "HTTP/"[proto_matched_]) return fail(400, "invalid HTTP version", true);
-            ++proto_matched_;
+    while (p < end) {
+        if (in_request_line_ && line_len_ == 0 && line_spaces_ == 0 && prev == '\n') {
+            // Fast path: the whole request line is here. Same verdicts as the loop below:
+            // CRLF-terminated, and the word after the second space starts with "HTTP/".
+            const char* nl = static_cast<const char*>(memchr(p, '\n', size_t(end - p)));
+            std::string_view line = nl ? std::string_view(p, size_t(nl - p)) : std::string_view();
+            size_t sp1 = line.find(' ');
+            size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+            if (nl && sp2 != std::string_view::npos) {
+                // In the order the loop would find them: a wrong protocol letter comes before
+                // the line end; at the line end, a bare LF before a protocol cut short.
+                std::string_view proto = line.substr(sp2 + 1);
+                proto = proto.substr(0, std::min(proto.find(' '), size_t(5)));
+                if (proto != std::string_view("HTTP/").substr(0, proto.size()))
+                    return fail(400, "invalid HTTP version", true);
+                if (nl[-1] != '\r') return fail(400, "bare LF in request head", true);
+                if (proto.size() < 5) return fail(400, "invalid HTTP version", true);
+                in_request_line_ = false;
+                line_spaces_ = 2;
+                proto_matched_ = 5;
+                p = nl + 1;
+                continue;
+            }
         }
+        if (in_request_line_) {
+            // The request line, byte by byte (it is short): libhttp-parser (non-strict build)
+            // accepts any letters in place of "HTTP/".
+            char c = *p++;
+            if (c == '\n' && prev != '\r') return fail(400, "bare LF in request head", true);
+            line_len_ = c == '\n' ? 0 : line_len_ + 1;
+            prev = c;
+            if (c == ' ') {
+                ++line_spaces_;
+            } else if (c == '\n' && line_spaces_ > 0) {
+                if (proto_matched_ != 5) return fail(400, "invalid HTTP version", true);
+                in_request_line_ = false;
+            } else if (line_spaces_ == 2 && proto_matched_ < 5) {
+                if (c != "HTTP/"[proto_matched_]) return fail(400, "invalid HTTP version", true);
+                ++proto_matched_;
+            }
+            continue;
+        }
+        // Header lines: only where a line starts and ends matters, so jump from LF to LF.
+        if (prev == '\n' && (*p == ' ' || *p == '\t'))
+            return fail(400, "obsolete line folding", true);
+        const char* nl = static_cast<const char*>(memchr(p, '\n', size_t(end - p)));
+        if (!nl) {
+            line_len_ += size_t(end - p);
+            prev = end[-1];
+            break;
+        }
+        if ((nl > p ? nl[-1] : prev) != '\r') return fail(400, "bare LF in request head", true);
+        line_len_ += size_t(nl - p);
+        // Header lines are counted where they end, a position that does not depend on how
+        // the input was split (the library's callbacks fire at chunk ends). The empty line
+        // that ends the head ("\r" only) is not one.
+        if (line_len_ > 1 && ++header_lines_ > limits_.max_header_count)
+            return fail(431, "too many header fields", true);
+        line_len_ = 0;
+        prev = '\n';
+        p = nl + 1;
     }
     prev_head_char_ = prev;
     if (head_bytes_ > limits_.max_head_bytes) return fail(431, "request head too large", true);
@@ -369,9 +417,10 @@ void HttpRequestParser::finish_message() {
     // (Debian builds libhttp-parser non-strict, so it would go on parsing on its own.)
     else if (!current_.keep_alive_) closed_ = true;
     queue_.push_back(std::move(current_));
-    if (!spare_.empty()) {
-        current_ = std::move(spare_.back());
-        spare_.pop_back();
+    std::vector<HttpRequest>& spare = spare_requests();
+    if (!spare.empty()) {
+        current_ = std::move(spare.back());
+        spare.pop_back();
     } else {
         current_ = HttpRequest{};
     }
@@ -470,8 +519,9 @@ HttpRequest HttpRequestParser::take_request() {
 }
 
 void HttpRequestParser::recycle(HttpRequest&& done) {
-    if (spare_.size() >= kMaxSpare || done.buffer_.capacity() > kMaxSpareCapacity) return;
-    spare_.push_back(std::move(done));
+    std::vector<HttpRequest>& spare = spare_requests();
+    if (spare.size() >= kMaxSpare || done.buffer_.capacity() > kMaxSpareCapacity) return;
+    spare.push_back(std::move(done));
 }
 
 bool HttpRequestParser::take_continue() {
