@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers of the whole-server scenarios (sourced, not run).
 #
 # A scenario calls it_setup, writes $WORK/start.php (it_start_script helps), starts the server
@@ -22,13 +23,11 @@ declare -A LOAD_PIDS=()
 WORK=""
 PORT=0
 IT_WATCHDOG=0
-IT_FAILED=0
 
 it_log() { printf '[%s %s] %s\n' "$SCENARIO" "$BACKEND" "$*"; }
 
 # fail MESSAGE...: says why, shows the end of the server log, exits non-zero (trap cleans up).
 fail() {
-    IT_FAILED=1
     printf '[%s %s] FAIL: %s\n' "$SCENARIO" "$BACKEND" "$*" >&2
     if [ "$BASHPID" != "$$" ]; then
         # Inside $(...): make the scenario itself fail too, not just this subshell.
@@ -165,7 +164,6 @@ CLI_RC=0
 CLI_OUT=""
 CLI_ERR=""
 cli() {
-    local t0 t1
     timeout 40 "${PHP_SRV[@]}" "$WORK/start.php" "$@" >"$WORK/cli.out" 2>"$WORK/cli.err"
     CLI_RC=$?
     CLI_OUT=$(cat "$WORK/cli.out")

@@ -32,7 +32,6 @@ reload_bg() {
         timeout 40 "${PHP_SRV[@]}" "$WORK/start.php" reload >"$WORK/$1.out" 2>"$WORK/$1.err"
         echo $? >"$WORK/$1.rc"
     ) &
-    BG_PID=$!
 }
 finished() { [ -s "$WORK/$1.rc" ]; }
 
