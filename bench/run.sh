@@ -225,3 +225,7 @@ if [ -f "$WORK/reload.gp" ]; then
     gnuplot "$WORK/reload.gp" && log "wrote $OUT/reload.png"
 fi
 cat "$OUT/latest.md"
+# A full run (no --only) must have figures from every scenario, the smoke run included.
+if [ -z "$ONLY" ]; then
+    php -n "$BENCH/lib/check_reported.php" "$OUT/latest.json"
+fi
