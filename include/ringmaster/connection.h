@@ -181,6 +181,7 @@ private:
     SendQueue queue_;
     size_t queued_bytes_ = 0;
     IovArray iov_;
+    static constexpr size_t kCoalesceMax = 256;  // fits one OutChunk::copy_of block
     bool send_in_flight_ = false;
     bool flush_scheduled_ = false;
     bool buffer_full_reported_ = false;

@@ -220,3 +220,23 @@ TEST_CASE("handover passes an idle socket on and loses no byte", "[connection][h
     }
     close(c);
 }
+
+TEST_CASE("many small chunks queued at once all arrive in order", "[connection]") {
+    Fixture f(backend());
+    f.ev.echo = false;
+    int c = f.client();
+    REQUIRE(f.until([&] { return f.ev.last != nullptr; }));
+    // 100 tiny chunks (more than one send takes) and then a few small ones (coalesced).
+    std::string want;
+    for (int i = 0; i < 100; ++i) {
+        std::string part = std::to_string(i % 10) + ",";
+        want += part;
+        f.ev.last->send_raw(OutChunk::from_string(std::move(part)));
+    }
+    for (const char* s : {"head ", "body ", "tail\n"}) {
+        want += s;
+        f.ev.last->send_raw(OutChunk::literal(s));
+    }
+    CHECK(f.read_until(c, "tail\n") == want);
+    close(c);
+}

@@ -203,11 +203,17 @@ void EpollLoop::send(int fd, const iovec* iov, int iovcnt, SocketHandler* handle
     f.iovcnt = iovcnt;
     // Try at once: most sends fit in the socket buffer and need no EPOLLOUT round trip. The
     // completion is still delivered from the loop, as io_uring would.
-    msghdr msg{};
-    msg.msg_iov = const_cast<iovec*>(iov);
-    msg.msg_iovlen = size_t(iovcnt);
     ++stats_.submissions;
-    const ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n;
+    if (iovcnt == 1) {
+        // One buffer (the common small answer): send(2) skips the kernel's iovec import.
+        n = ::send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } else {
+        msghdr msg{};
+        msg.msg_iov = const_cast<iovec*>(iov);
+        msg.msg_iovlen = size_t(iovcnt);
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
     if (n >= 0) {
         defer(kSendDone, f, n);
     } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {

@@ -330,11 +330,16 @@ void UringLoop::send(int fd, const iovec* iov, int iovcnt, SocketHandler* handle
     FdState& f = state(fd);
     if (f.send.armed) throw std::logic_error("ringmaster: a send is already in flight on this fd");
     f.send_handler = handler;
-    f.msg = msghdr{};
-    f.msg.msg_iov = const_cast<iovec*>(iov);
-    f.msg.msg_iovlen = size_t(iovcnt);
     io_uring_sqe* sqe = prep_op(f.send);
-    io_uring_prep_sendmsg(sqe, fd, &f.msg, MSG_NOSIGNAL);
+    if (iovcnt == 1) {
+        // One buffer (the common small answer): IORING_OP_SEND skips the iovec import.
+        io_uring_prep_send(sqe, fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+    } else {
+        f.msg = msghdr{};
+        f.msg.msg_iov = const_cast<iovec*>(iov);
+        f.msg.msg_iovlen = size_t(iovcnt);
+        io_uring_prep_sendmsg(sqe, fd, &f.msg, MSG_NOSIGNAL);
+    }
     io_uring_sqe_set_data64(sqe, reinterpret_cast<uint64_t>(&f.send));
 }
 
