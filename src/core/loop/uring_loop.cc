@@ -230,8 +230,12 @@ UringLoop::FdState& UringLoop::state(int fd) {
 }
 
 void UringLoop::arm_accept(FdState& f) {
+    // One accept per request, re-armed from its completion, on purpose: several workers wait
+    // on one listening socket, and the kernel wakes only the first waiter per connection. A
+    // multishot accept never leaves the head of that queue, so one worker would take every
+    // connection; a re-armed accept queues up behind the other workers, and they take turns.
     io_uring_sqe* sqe = prep_op(f.accept);
-    io_uring_prep_multishot_accept(sqe, f.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    io_uring_prep_accept(sqe, f.fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     io_uring_sqe_set_data64(sqe, reinterpret_cast<uint64_t>(&f.accept));
 }
 
