@@ -195,8 +195,9 @@ void WorkerRuntime::drain_step() {
         done();
         return;
     }
-    // Busy connections become idle without telling us; look again shortly. Draining is rare
-    // and short, so a 5 ms poll costs nothing measurable.
+    // A connection that empties its send queue says so (connection_idle); one that goes idle
+    // otherwise (a message answered with nothing) is found by this 5 ms poll. Draining is
+    // rare and short, so the poll costs nothing measurable.
     if (!drain_timer_->id) drain_timer_->id = loop_->add_timer(5 * 1000000, drain_timer_.get());
 }
 

@@ -52,13 +52,10 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
             c->send_raw(OutChunk::from_string(std::move(frame)));
             return;
         }
-        OutChunk chunk(ZSTR_VAL(s), ZSTR_LEN(s), s, [](void* p) {
-            zend_string_release(static_cast<zend_string*>(p));
-        });
         if (raw)
-            c->send_raw(std::move(chunk));
+            c->send_raw(string_chunk(s));
         else
-            c->send_message(std::move(chunk));
+            c->send_message(string_chunk(s));
     }
 
     // ws://: $websocketType chooses the frame type, as on the server side. Read at each send
@@ -160,18 +157,11 @@ struct OutgoingLink final : ConnectionEvents, TimerHandler {
 
 };
 
-size_t default_package_size() {
-    zval* d = zend_read_static_property(ringmaster_tcp_connection_ce, "defaultMaxPackageSize",
-                                        sizeof("defaultMaxPackageSize") - 1, 1);
-    zend_long v = d ? zval_get_long(d) : 0;
-    return v > 0 ? size_t(v) : 0;
-}
-
 void OutgoingLink::connect() {
     WorkerRuntime* rt = process().runtime;
     if (!rt || co->conn) return;
     std::unique_ptr<Codec> codec;
-    size_t max = default_package_size();
+    size_t max = default_max_package_size();
     switch (kind) {
         case ProtocolKind::text: codec = make_text_codec(max); break;
         case ProtocolKind::frame: codec = make_frame_codec(max); break;

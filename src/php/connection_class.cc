@@ -72,8 +72,6 @@ zval* connection_write_property(zend_object* obj, zend_string* name, zval* value
     return result;
 }
 
-void release_zend_string(void* s) { zend_string_release(static_cast<zend_string*>(s)); }
-
 // The connection's PHP object, or null (and a warning-free no-op) once it is gone.
 Connection* live(zval* this_zv) {
     ConnectionObject* co = connection_from(Z_OBJ_P(this_zv));
@@ -86,11 +84,22 @@ Connection* live(zval* this_zv) {
 bool queue(Connection* c, zval* data, bool raw) {
     zend_string* s = zval_try_get_string(data);
     if (!s) return false;
-    OutChunk chunk(ZSTR_VAL(s), ZSTR_LEN(s), s, release_zend_string);
-    return raw ? c->send_raw(std::move(chunk)) : c->send_message(std::move(chunk));
+    return raw ? c->send_raw(string_chunk(s)) : c->send_message(string_chunk(s));
 }
 
 }  // namespace
+
+OutChunk string_chunk(zend_string* s) {
+    return OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s,
+                    [](void* p) { zend_string_release(static_cast<zend_string*>(p)); });
+}
+
+size_t default_max_package_size() {
+    zval* d = zend_read_static_property(ringmaster_tcp_connection_ce, "defaultMaxPackageSize",
+                                        sizeof("defaultMaxPackageSize") - 1, 1);
+    zend_long v = d ? zval_get_long(d) : 0;
+    return v > 0 ? size_t(v) : 0;
+}
 
 zend_object* connection_object_create(Connection& c, WorkerObject* worker, const char* protocol) {
     zval zv;

@@ -49,6 +49,13 @@ void call_with_connection(Callback* cb, zend_object* conn);
 void call_with_connection(Callback* cb, zend_object* conn, std::string_view text);
 void call_with_connection(Callback* cb, zend_object* conn, zend_long code, std::string_view text);
 
+// Queues a PHP string by reference: the chunk takes over one reference to `s` and releases
+// it once the kernel has the bytes.
+OutChunk string_chunk(zend_string* s);
+
+// TcpConnection::$defaultMaxPackageSize as a codec limit (0 = unbounded).
+size_t default_max_package_size();
+
 // Delivers one decoded message (any PHP value) to the connection's pipe or onMessage.
 void dispatch_message(ConnectionObject& co, zval* message);
 

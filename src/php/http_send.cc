@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "connection_object.h"
 #include "http_objects.h"
 #include "worker_process.h"
 #include "ringmaster/protocol/http_response_writer.h"
@@ -14,11 +15,10 @@
 namespace ringmaster::php {
 namespace {
 
-void release_zend_string(void* s) { zend_string_release(static_cast<zend_string*>(s)); }
-
-OutChunk string_chunk(zend_string* s) {
-    zend_string_addref(s);
-    return OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s, release_zend_string);
+// One head buffer for every answer: heads are copied out (OutChunk::copy_of) at once.
+http::HttpResponseWriter& head_writer() {
+    static http::HttpResponseWriter w;
+    return w;
 }
 
 struct Mapping {
@@ -70,13 +70,13 @@ void complete(Connection& c, HttpExchange& ex, bool keep_alive) {
 // they are and the close ends the body (the head said "Connection: close").
 void send_stream_piece(Connection& c, const HttpExchange& ex, zend_string* s) {
     if (ex.version_minor == 0) {
-        c.send_raw(string_chunk(s));
+        c.send_raw(string_chunk(zend_string_copy(s)));
         return;
     }
     char head[http::kChunkHeaderMax];
     std::string_view h = http::chunk_header(ZSTR_LEN(s), head);
     c.send_raw(OutChunk::copy_of(h));
-    c.send_raw(string_chunk(s));
+    c.send_raw(string_chunk(zend_string_copy(s)));
     c.send_raw(OutChunk::literal(http::kChunkEnd));
 }
 
@@ -97,7 +97,7 @@ bool send_chunk(Connection& c, HttpExchange& ex, zend_object* chunk) {
 }
 
 bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
-    static http::HttpResponseWriter writer;
+    http::HttpResponseWriter& writer = head_writer();
     zend_long status = zval_get_long(OBJ_PROP_NUM(resp, kRespStatus));
     zval* reason = OBJ_PROP_NUM(resp, kRespReason);
     zval* headers = OBJ_PROP_NUM(resp, kRespHeaders);
@@ -170,7 +170,7 @@ bool send_response(Connection& c, HttpExchange& ex, zend_object* resp) {
         if (has_file) {
             if (file_size) c.send_raw(std::move(file_chunk));
         } else if (Z_STRLEN_P(body)) {
-            c.send_raw(string_chunk(Z_STR_P(body)));
+            c.send_raw(string_chunk(zend_string_copy(Z_STR_P(body))));
         }
     }
     complete(c, ex, keep);
@@ -196,14 +196,14 @@ bool http_send(Connection& c, zval* data) {
     }
     if (ex->streaming) return false;
     // A plain string is a 200 text/html answer, as in Workerman.
+    http::HttpResponseWriter& writer = head_writer();
     zend_string* s = zval_try_get_string(data);
     if (!s) return false;
-    static http::HttpResponseWriter writer;
     std::string_view head = writer.simple_head(ZSTR_LEN(s), ex->keep_alive, ex->version_minor);
     bool keep = writer.keep_alive();
     c.send_raw(OutChunk::copy_of(head));
     if (!ex->head_method && ZSTR_LEN(s)) {
-        c.send_raw(OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s, release_zend_string));
+        c.send_raw(string_chunk(s));
     } else {
         zend_string_release(s);
     }

@@ -15,13 +15,6 @@ ConnectionObject* object_of(Connection& c) {
     return c.user_data ? connection_from(static_cast<zend_object*>(c.user_data)) : nullptr;
 }
 
-size_t default_max_package() {
-    zval* d = zend_read_static_property(ringmaster_tcp_connection_ce, "defaultMaxPackageSize",
-                                        sizeof("defaultMaxPackageSize") - 1, 1);
-    zend_long v = d ? zval_get_long(d) : 0;
-    return v > 0 ? size_t(v) : 0;
-}
-
 }  // namespace
 
 void call_with_connection(Callback* cb, zend_object* conn) {
@@ -52,11 +45,11 @@ void call_with_connection(Callback* cb, zend_object* conn, zend_long code, std::
 
 std::unique_ptr<Codec> WorkerObject::make_codec() {
     switch (protocol) {
-        case ProtocolKind::text: return make_text_codec(default_max_package());
-        case ProtocolKind::frame: return make_frame_codec(default_max_package());
-        case ProtocolKind::user: return make_user_codec(protocol_class, default_max_package());
-        case ProtocolKind::http: return make_http_codec(default_max_package());
-        case ProtocolKind::websocket: return make_websocket_codec(default_max_package());
+        case ProtocolKind::text: return make_text_codec(default_max_package_size());
+        case ProtocolKind::frame: return make_frame_codec(default_max_package_size());
+        case ProtocolKind::user: return make_user_codec(protocol_class, default_max_package_size());
+        case ProtocolKind::http: return make_http_codec(default_max_package_size());
+        case ProtocolKind::websocket: return make_websocket_codec(default_max_package_size());
         default: return make_raw_codec();
     }
 }
@@ -90,10 +83,7 @@ void dispatch_message(ConnectionObject& co, zval* message) {
     if (co.pipe_to) {
         ConnectionObject* dst = connection_from(co.pipe_to);
         if (dst->conn) {
-            zend_string* s = zval_get_string(message);
-            dst->conn->send_message(OutChunk(ZSTR_VAL(s), ZSTR_LEN(s), s, [](void* p) {
-                zend_string_release(static_cast<zend_string*>(p));
-            }));
+            dst->conn->send_message(string_chunk(zval_get_string(message)));
         }
         return;
     }
