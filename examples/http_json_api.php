@@ -1,7 +1,7 @@
 <?php
 // A small JSON API over http://: an in-memory list of notes.
 //
-//   php -d extension=ringmaster.so examples/http_json_api.php start      (PORT=8080 by default)
+//   php -d extension=$PWD/modules/ringmaster.so examples/http_json_api.php start      (PORT=8080 by default)
 //   curl -s localhost:8080/notes
 //   curl -s -H 'Content-Type: application/json' -d '{"text":"buy milk"}' localhost:8080/notes
 //   curl -s localhost:8080/notes/1          curl -s -X DELETE localhost:8080/notes/1

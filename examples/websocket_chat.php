@@ -2,7 +2,7 @@
 // A chat room: a websocket:// Worker broadcasts every message to all its connections, and an
 // http:// Worker in the same script serves the page that talks to it.
 //
-//   php -d extension=ringmaster.so examples/websocket_chat.php start
+//   php -d extension=$PWD/modules/ringmaster.so examples/websocket_chat.php start
 //   open http://localhost:8090/ in two browser tabs      (PORT=8090 by default; the
 //   WebSocket listens on PORT+1, or WS_PORT)
 //

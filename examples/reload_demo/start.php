@@ -3,10 +3,10 @@
 // editing it and running `php start.php reload` puts the new code live while the server
 // keeps answering (each worker is replaced by a fresh one, started before the old one stops).
 //
-//   php -d extension=ringmaster.so examples/reload_demo/start.php start -d   (PORT=8070 by default)
+//   php -d extension=$PWD/modules/ringmaster.so examples/reload_demo/start.php start -d   (PORT=8070 by default)
 //   curl localhost:8070/                      -> "Hello from version 1 ..."
 //   edit HANDLER_VERSION in handler.php
-//   php -d extension=ringmaster.so examples/reload_demo/start.php reload
+//   php -d extension=$PWD/modules/ringmaster.so examples/reload_demo/start.php reload
 //   curl localhost:8070/                      -> the new version
 //
 // Only code loaded after the worker started is renewed: this file (and whatever it includes
